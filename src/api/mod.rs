@@ -1,0 +1,94 @@
+//! The HTTP API and the dashboard, on one port.
+//!
+//! `/api/*` is JSON (unknown paths are JSON 404s); everything else is the dashboard.
+
+mod assets;
+pub mod error;
+mod health;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::http::{HeaderName, StatusCode};
+use axum::routing::get;
+use tokio_util::sync::CancellationToken;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::Services;
+use crate::config::Config;
+use error::ApiError;
+
+/// A request running longer than this is answered 408 and dropped.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// In-flight requests get this long to finish after SIGTERM.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Database and Redis.
+    pub services: Services,
+}
+
+/// Builds the whole HTTP application (tests drive it without a port).
+pub fn create_router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let api = Router::new()
+        .route("/health", get(health::health))
+        .fallback(api_not_found)
+        .with_state(state.clone());
+    Router::new()
+        .nest("/api", api)
+        .merge(assets::router(&state.config.dashboard_dir))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let matched = req
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default();
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            tracing::info_span!("request", method = %req.method(), path = %matched, request.id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::not_found("no such API endpoint")
+}
+
+/// Serves HTTP until `shutdown` is cancelled, then drains in-flight requests.
+pub async fn serve(
+    config: Arc<Config>,
+    services: Services,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let addr = SocketAddr::new(config.bind_addr, config.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("PORT: cannot listen on {addr}"))?;
+    tracing::info!(%addr, "HTTP API listening on {addr}");
+    let app = create_router(AppState { config, services });
+    let drain_started = shutdown.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned());
+    tokio::select! {
+        result = server => result.context("HTTP server failed"),
+        () = async { drain_started.cancelled().await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
+            tracing::warn!("HTTP drain took longer than {DRAIN_TIMEOUT:?}; dropping open connections");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! clawtriage: keeps a busy GitHub repository's pull-request queue triaged.
+//!
+//! The crate is a list of modules; `main.rs` only parses the command line and calls
+//! [`cli::run`].
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod secret;
+pub mod storage;
+pub mod supervisor;
+pub mod telemetry;
+pub mod testing;
+pub mod worker;

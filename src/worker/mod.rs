@@ -1,0 +1,115 @@
+//! The background worker: apalis consumers of the `public-pr-scan` and `ingest-pr`
+//! queues on Redis.
+
+pub mod jobs;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use apalis::prelude::*;
+use apalis_redis::RedisStorage;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::Services;
+use crate::config::Config;
+use jobs::{IngestPr, PublicPrScan};
+
+/// How often an idle worker polls its queue (the default re-poll is the 30 s heartbeat,
+/// far too slow for a trigger that someone is watching).
+const POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// In-process retries of a failed job before the backend reschedules it.
+const RETRIES: usize = 3;
+/// How long a stopping worker lets its current jobs finish; past this they are handed
+/// back to the queue (their heartbeats lapse and another worker resumes them).
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(20);
+/// Idempotency keys are remembered this long in Redis (Postgres keeps them forever).
+const IDEMPOTENCY_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Workers report liveness this often ...
+const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(10);
+/// ... and count as dead after this many missed beats, when the jobs they held are
+/// re-enqueued by the next live worker's heartbeat (30 s after a `kill -9`).
+const MISSED_HEARTBEATS: usize = 3;
+
+/// What every job handler gets.
+#[derive(Clone)]
+pub struct JobContext {
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Database and Redis.
+    pub services: Services,
+}
+
+/// The queue of `T` on `conn`.
+pub fn storage<T>(conn: redis::aio::ConnectionManager, name: &str) -> RedisStorage<T> {
+    RedisStorage::new(conn).with_config(
+        apalis_redis::Config::default()
+            .queue(name)
+            .heartbeat_interval(HEARTBEAT_INTERVAL)
+            .missed_heartbeats(MISSED_HEARTBEATS)
+            .idempotency_ttl(Some(IDEMPOTENCY_TTL)),
+    )
+}
+
+/// Runs both consumers until `shutdown` is cancelled.
+pub async fn run(
+    config: Arc<Config>,
+    services: Services,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let concurrency = usize::from(config.worker_concurrency);
+    let ctx = JobContext { config, services };
+    let scans = storage::<PublicPrScan>(ctx.services.redis.clone(), PublicPrScan::NAME);
+    let ingests = storage::<IngestPr>(ctx.services.redis.clone(), IngestPr::NAME);
+    let scan_ctx = ctx.clone();
+    let ingest_ctx = ctx;
+    // apalis keeps a worker name "active" in Redis until its heartbeats lapse, and
+    // refuses to register it again before that; every process instance gets its own.
+    let instance = uuid::Uuid::new_v4().simple().to_string();
+    let scan_worker = format!("{}-{}", PublicPrScan::NAME, &instance[..12]);
+    let ingest_worker = format!("{}-{}", IngestPr::NAME, &instance[..12]);
+    tracing::info!(
+        concurrency,
+        worker.instance = &instance[..12],
+        "Worker started"
+    );
+    Monitor::new()
+        .register(move |_| {
+            WorkerBuilder::new(scan_worker.as_str())
+                .backend(scans.clone().poll_with_interval(POLL_INTERVAL))
+                .concurrency(1)
+                .retry(RetryPolicy::retries(RETRIES))
+                .enable_tracing()
+                .data(scan_ctx.clone())
+                .build(run_public_pr_scan)
+        })
+        .register(move |_| {
+            WorkerBuilder::new(ingest_worker.as_str())
+                .backend(ingests.clone().poll_with_interval(POLL_INTERVAL))
+                .concurrency(concurrency)
+                .retry(RetryPolicy::retries(RETRIES))
+                .enable_tracing()
+                .data(ingest_ctx.clone())
+                .build(run_ingest_pr)
+        })
+        .shutdown_timeout(SHUTDOWN_TIMEOUT)
+        .run_with_signal(async move {
+            shutdown.cancelled().await;
+            Ok(())
+        })
+        .await
+        .context("Worker failed")
+}
+
+async fn run_public_pr_scan(job: PublicPrScan, _ctx: Data<JobContext>) -> Result<(), BoxDynError> {
+    tracing::warn!(owner = %job.owner, repo = %job.repo, "public-pr-scan is not implemented yet");
+    Err(AbortError::new(std::io::Error::other("the scan pipeline is not built yet")).into())
+}
+
+async fn run_ingest_pr(job: IngestPr, _ctx: Data<JobContext>) -> Result<(), BoxDynError> {
+    tracing::warn!(
+        pr.number = job.pr_number,
+        "ingest-pr is not implemented yet"
+    );
+    Err(AbortError::new(std::io::Error::other("the scan pipeline is not built yet")).into())
+}

@@ -1,0 +1,383 @@
+//! `clawtriage serve` as a process: start, health, signals, crashes, restarts, and
+//! start-up errors. Each test runs the real binary on its own data root and ports.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use clawtriage::testing::free_port;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+const BIN: &str = env!("CARGO_BIN_EXE_clawtriage");
+/// First start includes initdb; a busy CI machine is slow.
+const HEALTHY_WITHIN: Duration = Duration::from_secs(90);
+/// The bound on a clean stop.
+const STOP_WITHIN: Duration = Duration::from_secs(20);
+
+struct Stack {
+    child: Child,
+    port: u16,
+    pg_port: u16,
+    redis_port: u16,
+    root: PathBuf,
+    log: PathBuf,
+}
+
+impl Stack {
+    fn start(root: &Path, run: usize) -> Self {
+        Self::start_on(root, run, free_port(), free_port(), free_port())
+    }
+
+    fn start_on(root: &Path, run: usize, port: u16, pg_port: u16, redis_port: u16) -> Self {
+        let log = root.with_extension(format!("run{run}.log"));
+        let out = std::fs::File::create(&log).expect("create log");
+        let child = Command::new(BIN)
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("DATA_ROOT", root)
+            .env("PORT", port.to_string())
+            .env("BIND_ADDR", "127.0.0.1")
+            .env("EMBEDDED_PG_PORT", pg_port.to_string())
+            .env("EMBEDDED_REDIS_PORT", redis_port.to_string())
+            .env("LOG_FORMAT", "json")
+            .stdout(out.try_clone().expect("clone log"))
+            .stderr(out)
+            .spawn()
+            .expect("spawn clawtriage serve");
+        Self {
+            child,
+            port,
+            pg_port,
+            redis_port,
+            root: root.to_path_buf(),
+            log,
+        }
+    }
+
+    async fn wait_healthy(&mut self) {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + HEALTHY_WITHIN;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "serve exited before healthy ({status}):\n{}",
+                    self.log_text()
+                );
+            }
+            let url = format!("http://127.0.0.1:{}/api/health", self.port);
+            if let Ok(resp) = client
+                .get(&url)
+                .timeout(Duration::from_secs(3))
+                .send()
+                .await
+            {
+                if resp.status() == 200 {
+                    let body: serde_json::Value = resp.json().await.expect("health json");
+                    assert_eq!(body["ok"], true);
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "not healthy within {HEALTHY_WITHIN:?}:\n{}",
+                self.log_text()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    fn signal(&self, signal: Signal) {
+        kill(Pid::from_raw(self.child.id() as i32), signal).expect("signal serve");
+    }
+
+    async fn wait_exit(&mut self, within: Duration) -> ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve did not exit within {within:?}:\n{}",
+                self.log_text()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Pids of the children, from the supervisor's "Started …" log lines.
+    fn child_pids(&self) -> Vec<(String, i32)> {
+        let file = std::fs::File::open(&self.log).expect("open log");
+        BufReader::new(file)
+            .lines()
+            .map_while(Result::ok)
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(&line).ok())
+            .filter(|v| {
+                v["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("Started "))
+            })
+            .filter_map(|v| Some((v["child"].as_str()?.to_owned(), v["pid"].as_i64()? as i32)))
+            .collect()
+    }
+
+    fn child_pid(&self, name: &str) -> i32 {
+        self.child_pids()
+            .into_iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, pid)| pid)
+            .unwrap_or_else(|| panic!("no {name} pid in log:\n{}", self.log_text()))
+    }
+
+    async fn db(&self) -> sqlx::PgPool {
+        let password =
+            std::fs::read_to_string(self.root.join("secrets/postgres-password")).expect("password");
+        let url = format!(
+            "postgres://clawtriage:{}@127.0.0.1:{}/clawtriage",
+            password.trim(),
+            self.pg_port
+        );
+        sqlx::PgPool::connect(&url)
+            .await
+            .expect("connect to embedded Postgres")
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        // A failed assertion must not leave a stack running.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn alive(pid: i32) -> bool {
+    // A zombie still answers kill(0); read its state to tell.
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+async fn wait_dead(pids: &[(String, i32)], within: Duration) {
+    let deadline = Instant::now() + within;
+    while pids.iter().any(|(_, p)| alive(*p)) {
+        assert!(
+            Instant::now() < deadline,
+            "children still running: {pids:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn data_root() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("data");
+    (dir, root)
+}
+
+#[tokio::test]
+async fn sigterm_stops_cleanly_and_a_restart_keeps_the_data_without_recovery() {
+    let (_dir, root) = data_root();
+    let mut stack = Stack::start(&root, 1);
+    stack.wait_healthy().await;
+    let db = stack.db().await;
+    sqlx::query("INSERT INTO repositories (owner, name) VALUES ('acme', 'kept')")
+        .execute(&db)
+        .await
+        .expect("insert");
+    db.close().await;
+    let children = stack.child_pids();
+    assert_eq!(children.len(), 2, "postgres and redis: {children:?}");
+
+    let stopping = Instant::now();
+    stack.signal(Signal::SIGTERM);
+    let status = stack.wait_exit(STOP_WITHIN).await;
+    assert!(
+        status.success(),
+        "exit status {status}:\n{}",
+        stack.log_text()
+    );
+    wait_dead(&children, Duration::from_secs(2)).await;
+    let stop_ms = stopping.elapsed().as_millis();
+    assert!(stack.log_text().contains("database system is shut down"));
+
+    let mut again = Stack::start_on(&root, 2, stack.port, stack.pg_port, stack.redis_port);
+    again.wait_healthy().await;
+    let log = again.log_text();
+    assert!(
+        !log.contains("not properly shut down"),
+        "crash recovery after a clean stop:\n{log}"
+    );
+    assert!(
+        !log.contains("automatic recovery"),
+        "crash recovery after a clean stop:\n{log}"
+    );
+    assert!(
+        !log.contains("Initialising a new Postgres cluster"),
+        "initdb ran twice:\n{log}"
+    );
+    let db = again.db().await;
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM repositories WHERE name = 'kept'")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(kept, 1);
+    db.close().await;
+    again.signal(Signal::SIGINT);
+    assert!(again.wait_exit(STOP_WITHIN).await.success());
+    eprintln!("clean stop took {stop_ms} ms");
+}
+
+#[tokio::test]
+async fn kill_9_of_everything_then_serve_again_is_healthy() {
+    let (_dir, root) = data_root();
+    let mut stack = Stack::start(&root, 1);
+    stack.wait_healthy().await;
+    let children = stack.child_pids();
+    stack.signal(Signal::SIGKILL);
+    for (_, pid) in &children {
+        let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
+    }
+    stack.wait_exit(Duration::from_secs(5)).await;
+    wait_dead(&children, Duration::from_secs(10)).await;
+    assert!(
+        root.join("postgres/data/postmaster.pid").exists(),
+        "expected a stale pid file"
+    );
+
+    let mut again = Stack::start_on(&root, 2, stack.port, stack.pg_port, stack.redis_port);
+    again.wait_healthy().await;
+    again.signal(Signal::SIGTERM);
+    assert!(again.wait_exit(STOP_WITHIN).await.success());
+}
+
+#[tokio::test]
+async fn killing_the_supervisor_alone_takes_its_children_down() {
+    let (_dir, root) = data_root();
+    let mut stack = Stack::start(&root, 1);
+    stack.wait_healthy().await;
+    let children = stack.child_pids();
+    stack.signal(Signal::SIGKILL);
+    stack.wait_exit(Duration::from_secs(5)).await;
+    // Parent-death signals stop both children; no orphan keeps the ports or the data.
+    wait_dead(&children, Duration::from_secs(20)).await;
+}
+
+#[tokio::test]
+async fn redis_dying_tears_everything_down_with_a_failure_exit() {
+    let (_dir, root) = data_root();
+    let mut stack = Stack::start(&root, 1);
+    stack.wait_healthy().await;
+    let postgres = stack.child_pid("postgres");
+    kill(Pid::from_raw(stack.child_pid("redis")), Signal::SIGKILL).expect("kill redis");
+    let status = stack.wait_exit(Duration::from_secs(30)).await;
+    assert!(
+        !status.success(),
+        "expected a failure exit:\n{}",
+        stack.log_text()
+    );
+    wait_dead(&[("postgres".into(), postgres)], Duration::from_secs(5)).await;
+    assert!(stack.log_text().contains("redis exited unexpectedly"));
+}
+
+/// Runs `serve` expecting a start-up failure; returns stderr.
+fn failing_start(envs: &[(&str, &str)]) -> String {
+    let mut command = Command::new(BIN);
+    command
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("EMBEDDED_PG_PORT", free_port().to_string())
+        .env("EMBEDDED_REDIS_PORT", free_port().to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in envs {
+        command.env(k, v);
+    }
+    let output = command.output().expect("run serve");
+    assert!(!output.status.success(), "expected failure for {envs:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one line for {envs:?}, got:\n{stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn a_bad_port_stops_start_up_with_one_line_naming_it() {
+    let stderr = failing_start(&[("PORT", "eighty")]);
+    assert!(
+        stderr.contains("PORT") && stderr.contains("eighty"),
+        "{stderr}"
+    );
+    let stderr = failing_start(&[("PORT", "0")]);
+    assert!(stderr.contains("PORT"), "{stderr}");
+}
+
+#[test]
+fn an_unwritable_data_root_stops_start_up_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, b"x").expect("write");
+    let root = file.join("data");
+    let stderr = failing_start(&[("DATA_ROOT", root.to_str().expect("utf8"))]);
+    assert!(stderr.contains("DATA_ROOT"), "{stderr}");
+}
+
+#[test]
+fn missing_postgres_binaries_stop_start_up_with_one_line_naming_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("data");
+    let empty = dir.path().join("empty-bin");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let stderr = failing_start(&[
+        ("DATA_ROOT", root.to_str().expect("utf8")),
+        ("PG_BIN_DIR", empty.to_str().expect("utf8")),
+    ]);
+    assert!(stderr.contains("PG_BIN_DIR"), "{stderr}");
+}
+
+#[test]
+fn a_taken_postgres_port_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("data");
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let stderr = failing_start(&[
+        ("DATA_ROOT", root.to_str().expect("utf8")),
+        ("EMBEDDED_PG_PORT", &port),
+    ]);
+    assert!(
+        stderr.contains("EMBEDDED_PG_PORT") && stderr.contains("in use"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn api_without_database_url_names_the_variable() {
+    let output = Command::new(BIN)
+        .arg("api")
+        .env_clear()
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .output()
+        .expect("run api");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+}
