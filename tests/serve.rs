@@ -68,17 +68,17 @@ impl Stack {
                 );
             }
             let url = format!("http://127.0.0.1:{}/api/health", self.port);
-            if let Ok(resp) = client
+            let response = client
                 .get(&url)
                 .timeout(Duration::from_secs(3))
                 .send()
-                .await
+                .await;
+            if let Ok(resp) = response
+                && resp.status() == 200
             {
-                if resp.status() == 200 {
-                    let body: serde_json::Value = resp.json().await.expect("health json");
-                    assert_eq!(body["ok"], true);
-                    return;
-                }
+                let body: serde_json::Value = resp.json().await.expect("health json");
+                assert_eq!(body["ok"], true);
+                return;
             }
             assert!(
                 Instant::now() < deadline,

@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::http::{HeaderName, StatusCode};
-use axum::routing::get;
+use axum::routing::{any, get};
 use tokio_util::sync::CancellationToken;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -43,9 +43,12 @@ pub fn create_router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health::health))
         .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state.clone());
     Router::new()
         .nest("/api", api)
+        // `nest` does not cover the bare prefix; it must not fall through to the SPA.
+        .route("/api/", any(api_not_found))
         .merge(assets::router(&state.config.dashboard_dir))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
@@ -68,6 +71,14 @@ pub fn create_router(state: AppState) -> Router {
 
 async fn api_not_found() -> ApiError {
     ApiError::not_found("no such API endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not accept that method",
+    )
 }
 
 /// Serves HTTP until `shutdown` is cancelled, then drains in-flight requests.

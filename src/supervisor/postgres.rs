@@ -190,10 +190,10 @@ pub fn find_bin_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
             dir.display()
         );
     }
-    if let Some(path) = std::env::var_os("PATH") {
-        if let Some(dir) = std::env::split_paths(&path).find(|d| has_binaries(d)) {
-            return Ok(dir);
-        }
+    if let Some(path) = std::env::var_os("PATH")
+        && let Some(dir) = std::env::split_paths(&path).find(|d| has_binaries(d))
+    {
+        return Ok(dir);
     }
     let mut versioned: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
@@ -279,23 +279,23 @@ async fn clear_stale_pid_file(pgdata: &Path) -> anyhow::Result<()> {
         .lines()
         .next()
         .and_then(|l| l.trim().parse::<i32>().ok());
-    if let Some(pid) = pid.filter(|p| *p > 0) {
-        if is_postmaster_of(pid, pgdata) {
-            tracing::warn!(
-                pid,
-                "A Postgres from a previous run is still up; stopping it"
-            );
-            let pid = Pid::from_raw(pid);
-            let _ = kill(pid, Signal::SIGINT);
-            let deadline = Instant::now() + ORPHAN_GRACE;
-            while kill(pid, None).is_ok() {
-                if Instant::now() >= deadline {
-                    let _ = kill(pid, Signal::SIGKILL);
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
+    if let Some(pid) = pid.filter(|p| *p > 0)
+        && is_postmaster_of(pid, pgdata)
+    {
+        tracing::warn!(
+            pid,
+            "A Postgres from a previous run is still up; stopping it"
+        );
+        let pid = Pid::from_raw(pid);
+        let _ = kill(pid, Signal::SIGINT);
+        let deadline = Instant::now() + ORPHAN_GRACE;
+        while kill(pid, None).is_ok() {
+            if Instant::now() >= deadline {
+                let _ = kill(pid, Signal::SIGKILL);
             }
-            return Ok(());
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        return Ok(());
     }
     tracing::info!("Removing a stale postmaster.pid left by a crash");
     std::fs::remove_file(&pid_file).with_context(|| format!("Cannot remove {}", pid_file.display()))
@@ -309,5 +309,5 @@ fn is_postmaster_of(pid: i32, pgdata: &Path) -> bool {
     let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
     let is_postgres = args.first().is_some_and(|a| a.ends_with(b"postgres"));
     let pgdata = pgdata.as_os_str().as_encoded_bytes();
-    is_postgres && args.iter().any(|a| *a == pgdata)
+    is_postgres && args.contains(&pgdata)
 }

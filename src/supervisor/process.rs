@@ -139,8 +139,7 @@ impl ManagedChild {
     /// Resolves when the child exits, with its status.
     pub async fn exited(&self) -> Option<ExitStatus> {
         let mut rx = self.exit.clone();
-        let result = rx.wait_for(Option::is_some).await.ok().and_then(|s| *s);
-        result
+        rx.wait_for(Option::is_some).await.ok().and_then(|s| *s)
     }
 
     /// Sends `signal` (if still running) and waits up to `grace`; then SIGKILL.

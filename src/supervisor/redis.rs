@@ -102,27 +102,30 @@ impl EmbeddedRedis {
     /// `SHUTDOWN SAVE`, then waits; SIGTERM and SIGKILL as fallbacks.
     pub async fn stop(&self) {
         if self.child.exit_status().is_none() {
-            if let Ok(client) = redis::Client::open(self.url.expose()) {
-                if let Ok(Ok(mut conn)) = tokio::time::timeout(
-                    Duration::from_secs(2),
-                    client.get_multiplexed_async_connection(),
-                )
-                .await
-                {
-                    // The server closes the connection as it goes down, so an error here is expected.
-                    let _: Result<(), _> = tokio::time::timeout(
-                        Duration::from_secs(2),
-                        redis::cmd("SHUTDOWN")
-                            .arg("SAVE")
-                            .query_async::<()>(&mut conn),
-                    )
-                    .await
-                    .unwrap_or(Ok(()));
-                }
-            }
+            self.request_shutdown_save().await;
         }
         let (status, clean) = self.child.stop(Signal::SIGTERM, STOP_GRACE).await;
         tracing::info!(child = "redis", clean, ?status, "Redis stopped");
+    }
+
+    /// Asks Redis to write a snapshot and exit. Failures are ignored: the caller falls
+    /// back to SIGTERM, which also saves.
+    async fn request_shutdown_save(&self) {
+        let Ok(client) = redis::Client::open(self.url.expose()) else {
+            return;
+        };
+        let connect = client.get_multiplexed_async_connection();
+        let Ok(Ok(mut conn)) = tokio::time::timeout(Duration::from_secs(2), connect).await else {
+            return;
+        };
+        // The server closes the connection as it goes down, so an error here is expected.
+        let mut shutdown = redis::cmd("SHUTDOWN");
+        shutdown.arg("SAVE");
+        let _ = tokio::time::timeout(
+            Duration::from_secs(2),
+            shutdown.query_async::<()>(&mut conn),
+        )
+        .await;
     }
 
     async fn wait_ready(&self) -> anyhow::Result<()> {
