@@ -128,6 +128,10 @@ pub struct Config {
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub worker_concurrency: u16,
 
+    /// Prefix of the queue names in Redis, so deployments (or tests) can share one Redis.
+    #[arg(long, env = "QUEUE_NAMESPACE", default_value = "clawtriage", value_parser = parse_namespace)]
+    pub queue_namespace: String,
+
     /// Lowest final score stored as RELATED.
     #[arg(long, env = "REVIEW_SCORE_THRESHOLD", default_value_t = 0.55, value_parser = parse_unit_interval)]
     pub review_score_threshold: f64,
@@ -264,6 +268,21 @@ fn parse_repo_list(raw: &str) -> Result<RepoList, String> {
         repos.push((owner.to_ascii_lowercase(), repo.to_ascii_lowercase()));
     }
     Ok(RepoList(repos))
+}
+
+fn parse_namespace(raw: &str) -> Result<String, String> {
+    let valid = !raw.is_empty()
+        && raw.len() <= 64
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'));
+    if valid {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "expected 1-64 characters of [a-z0-9_-], got `{raw}`"
+        ))
+    }
 }
 
 fn parse_port(raw: &str) -> Result<u16, String> {

@@ -3,8 +3,10 @@
 //! `/api/*` is JSON (unknown paths are JSON 404s); everything else is the dashboard.
 
 mod assets;
+pub mod auth;
 pub mod error;
 mod health;
+pub mod ops;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,8 +14,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, StatusCode};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use tokio_util::sync::CancellationToken;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -21,6 +24,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::Services;
 use crate::config::Config;
+use crate::worker::queue::Queues;
 use error::ApiError;
 
 /// A request running longer than this is answered 408 and dropped.
@@ -35,6 +39,20 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Database and Redis.
     pub services: Services,
+    /// The job queues.
+    pub queues: Queues,
+}
+
+impl AppState {
+    /// State for `config` on `services`.
+    pub fn new(config: Arc<Config>, services: Services) -> Self {
+        let queues = Queues::new(services.redis.clone(), &config.queue_namespace);
+        Self {
+            config,
+            services,
+            queues,
+        }
+    }
 }
 
 /// Builds the whole HTTP application (tests drive it without a port).
@@ -42,6 +60,11 @@ pub fn create_router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let api = Router::new()
         .route("/health", get(health::health))
+        .route(
+            "/ops/public-scan",
+            post(ops::public_scan).layer(DefaultBodyLimit::max(ops::TRIGGER_BODY_LIMIT)),
+        )
+        .route("/ops/scans/{job_id}", get(ops::scan_status))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state.clone());
@@ -92,7 +115,7 @@ pub async fn serve(
         .await
         .with_context(|| format!("PORT: cannot listen on {addr}"))?;
     tracing::info!(%addr, "HTTP API listening on {addr}");
-    let app = create_router(AppState { config, services });
+    let app = create_router(AppState::new(config, services));
     let drain_started = shutdown.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned());
     tokio::select! {

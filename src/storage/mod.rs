@@ -4,6 +4,8 @@
 //! Queries are checked against a real Postgres by the test suite rather than at compile
 //! time (`query!` would need a live database or committed offline data at every build).
 
+pub mod scans;
+
 use std::time::Duration;
 
 use anyhow::Context;

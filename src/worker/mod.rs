@@ -2,6 +2,7 @@
 //! queues on Redis.
 
 pub mod jobs;
+pub mod queue;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,11 +41,15 @@ pub struct JobContext {
     pub services: Services,
 }
 
-/// The queue of `T` on `conn`.
-pub fn storage<T>(conn: redis::aio::ConnectionManager, name: &str) -> RedisStorage<T> {
+/// The queue of `T` named `{namespace}:{name}` on `conn`.
+pub fn storage<T>(
+    conn: redis::aio::ConnectionManager,
+    namespace: &str,
+    name: &str,
+) -> RedisStorage<T> {
     RedisStorage::new(conn).with_config(
         apalis_redis::Config::default()
-            .queue(name)
+            .queue(format!("{namespace}:{name}"))
             .heartbeat_interval(HEARTBEAT_INTERVAL)
             .missed_heartbeats(MISSED_HEARTBEATS)
             .idempotency_ttl(Some(IDEMPOTENCY_TTL)),
@@ -59,8 +64,9 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let concurrency = usize::from(config.worker_concurrency);
     let ctx = JobContext { config, services };
-    let scans = storage::<PublicPrScan>(ctx.services.redis.clone(), PublicPrScan::NAME);
-    let ingests = storage::<IngestPr>(ctx.services.redis.clone(), IngestPr::NAME);
+    let namespace = ctx.config.queue_namespace.clone();
+    let scans = storage::<PublicPrScan>(ctx.services.redis.clone(), &namespace, PublicPrScan::NAME);
+    let ingests = storage::<IngestPr>(ctx.services.redis.clone(), &namespace, IngestPr::NAME);
     let scan_ctx = ctx.clone();
     let ingest_ctx = ctx;
     // apalis keeps a worker name "active" in Redis until its heartbeats lapse, and

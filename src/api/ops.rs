@@ -1,0 +1,172 @@
+//! `POST /api/ops/public-scan` and `GET /api/ops/scans/{jobId}`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::AppState;
+use super::auth;
+use super::error::ApiError;
+use crate::scan::trigger::{self, TriggerError, TriggerRequest};
+use crate::storage::scans::{self, ScanRow};
+
+/// Largest trigger body accepted.
+pub const TRIGGER_BODY_LIMIT: usize = 16 * 1024;
+
+/// Answer to a trigger.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TriggerResponse {
+    enqueued: bool,
+    job_id: Uuid,
+    owner: String,
+    repo: String,
+    snapshot: String,
+}
+
+/// Triggers a scan: 202 when enqueued, 200 when the same snapshot was already triggered.
+pub async fn public_scan(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<TriggerResponse>), ApiError> {
+    auth::require_ops(&state.config, &headers)?;
+    let request = parse_trigger(&headers, body)?;
+    if !state
+        .config
+        .public_scan_allowed_repos
+        .contains(&request.owner, &request.repo)
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "repo_not_allowed",
+            format!(
+                "{}/{} is not in PUBLIC_SCAN_ALLOWED_REPOS",
+                request.owner, request.repo
+            ),
+        ));
+    }
+    let (owner, repo, snapshot) = (
+        request.owner.clone(),
+        request.repo.clone(),
+        request.snapshot.clone(),
+    );
+    let outcome = trigger::trigger_scan(&state.services.db, &state.queues, request)
+        .await
+        .map_err(|err| match err {
+            TriggerError::Database(e) => ApiError::from(e),
+            TriggerError::Queue(e) => {
+                tracing::error!("{e}");
+                ApiError::unavailable("the job queue is unavailable; try again")
+            }
+        })?;
+    let status = if outcome.enqueued {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    tracing::info!(%owner, %repo, %snapshot, job.id = %outcome.job_id, enqueued = outcome.enqueued, "Scan trigger");
+    Ok((
+        status,
+        Json(TriggerResponse {
+            enqueued: outcome.enqueued,
+            job_id: outcome.job_id,
+            owner,
+            repo,
+            snapshot,
+        }),
+    ))
+}
+
+fn parse_trigger(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<TriggerRequest, ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body must be JSON (Content-Type: application/json)",
+        ));
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body must be at most {TRIGGER_BODY_LIMIT} bytes"),
+            )
+        } else {
+            ApiError::bad_request("invalid_body", "the body could not be read")
+        }
+    })?;
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}"))
+    })?;
+    TriggerRequest::from_json(&value, chrono::Utc::now())
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message))
+}
+
+/// A scan's status and progress.
+pub async fn scan_status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    auth::require_read(&state.config, &headers)?;
+    let id = Uuid::parse_str(&job_id)
+        .map_err(|_| ApiError::bad_request("invalid_job_id", "jobId must be a UUID"))?;
+    let scan = scans::get(&state.services.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no scan with jobId {id}")))?;
+    Ok(Json(scan_json(&scan)))
+}
+
+/// The public shape of a scan.
+pub fn scan_json(scan: &ScanRow) -> serde_json::Value {
+    let settled = scan.analysed + scan.failed;
+    let progress = if scan.status == "done" || scan.status == "partial" {
+        1.0
+    } else if scan.enqueued > 0 {
+        f64::from(settled) / f64::from(scan.enqueued)
+    } else {
+        0.0
+    };
+    json!({
+        "jobId": scan.id,
+        "owner": scan.owner,
+        "repo": scan.repo,
+        "snapshot": scan.snapshot,
+        "maxOpenPrs": scan.max_open_prs,
+        "repoId": scan.repo_id,
+        "status": scan.status,
+        "progress": progress,
+        "counts": {
+            "listed": scan.prs_listed,
+            "enqueued": scan.enqueued,
+            "skippedUnchanged": scan.skipped_unchanged,
+            "analysed": scan.analysed,
+            "failed": scan.failed,
+        },
+        "github": {
+            "requests": scan.github_requests,
+            "notModified": scan.github_not_modified,
+            "rateLimitRemaining": scan.rate_limit_remaining,
+            "rateLimitResetAt": scan.rate_limit_reset_at,
+        },
+        "error": scan.error,
+        "createdAt": scan.created_at,
+        "startedAt": scan.started_at,
+        "finishedAt": scan.finished_at,
+    })
+}
