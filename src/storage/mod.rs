@@ -4,6 +4,11 @@
 //! Queries are checked against a real Postgres by the test suite rather than at compile
 //! time (`query!` would need a live database or committed offline data at every build).
 
+pub mod analyses;
+pub mod edges;
+pub mod index;
+pub mod prs;
+pub mod repos;
 pub mod scans;
 
 use std::time::Duration;

@@ -134,3 +134,175 @@ pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<ScanRow>,
         .fetch_all(db)
         .await
 }
+
+/// Marks a scan running (first start or a retry).
+pub async fn mark_running(db: impl PgExecutor<'_>, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE scans SET status = 'running', started_at = COALESCE(started_at, now())
+         WHERE id = $1 AND status IN ('queued', 'running')",
+    )
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// What the listing found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListingCounts {
+    /// PRs listed.
+    pub listed: i32,
+    /// Ingests enqueued.
+    pub enqueued: i32,
+    /// PRs skipped as unchanged.
+    pub skipped_unchanged: i32,
+}
+
+/// GitHub usage so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GithubUsage {
+    /// Requests made.
+    pub requests: i32,
+    /// Of those, answered 304.
+    pub not_modified: i32,
+    /// Budget left when last seen.
+    pub rate_limit_remaining: Option<i32>,
+    /// When the budget resets.
+    pub rate_limit_reset_at: Option<DateTime<Utc>>,
+}
+
+/// Records the items a scan enqueued (idempotent: a retried scan adds nothing twice).
+pub async fn add_items(
+    db: impl PgExecutor<'_>,
+    scan_id: Uuid,
+    items: &[(i64, String)],
+) -> Result<(), sqlx::Error> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let pr_ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+    let heads: Vec<String> = items.iter().map(|(_, h)| h.clone()).collect();
+    sqlx::query(
+        "INSERT INTO scan_items (scan_id, pr_id, head_sha)
+         SELECT $1, * FROM UNNEST($2::bigint[], $3::text[]) ON CONFLICT (scan_id, pr_id) DO NOTHING",
+    )
+    .bind(scan_id)
+    .bind(pr_ids)
+    .bind(heads)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Stores the listing's outcome and marks the listing complete.
+pub async fn complete_listing(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    repo_id: i64,
+    counts: ListingCounts,
+    usage: GithubUsage,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE scans SET repo_id = $2, prs_listed = $3, enqueued = $4, skipped_unchanged = $5,
+                github_requests = $6, github_not_modified = $7, rate_limit_remaining = $8,
+                rate_limit_reset_at = $9, listing_complete = true
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(repo_id)
+    .bind(counts.listed)
+    .bind(counts.enqueued)
+    .bind(counts.skipped_unchanged)
+    .bind(usage.requests)
+    .bind(usage.not_modified)
+    .bind(usage.rate_limit_remaining)
+    .bind(usage.rate_limit_reset_at)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Adds an ingest's GitHub usage to every unfinished scan waiting on that PR.
+pub async fn add_usage_for_pr(
+    db: impl PgExecutor<'_>,
+    pr_id: i64,
+    usage: GithubUsage,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE scans s SET github_requests = s.github_requests + $2,
+                github_not_modified = s.github_not_modified + $3,
+                rate_limit_remaining = COALESCE($4, s.rate_limit_remaining),
+                rate_limit_reset_at = COALESCE($5, s.rate_limit_reset_at)
+         FROM scan_items i
+         WHERE i.scan_id = s.id AND i.pr_id = $1 AND s.status IN ('queued', 'running')",
+    )
+    .bind(pr_id)
+    .bind(usage.requests)
+    .bind(usage.not_modified)
+    .bind(usage.rate_limit_remaining)
+    .bind(usage.rate_limit_reset_at)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Recounts the progress of the unfinished scans that include `pr_id` (or scan `id`)
+/// from the PRs' analysis state, and finishes those whose every item has settled:
+/// `done` when none failed, `partial` otherwise. An item whose PR moved to a newer head
+/// counts as settled (the newer head is another ingest's work).
+pub async fn refresh_progress(
+    db: impl PgExecutor<'_>,
+    scan_id: Option<Uuid>,
+    pr_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "WITH targets AS (
+             SELECT s.id FROM scans s
+             WHERE s.status IN ('queued', 'running')
+               AND ($1::uuid IS NULL OR s.id = $1)
+               AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM scan_items i WHERE i.scan_id = s.id AND i.pr_id = $2))
+         ),
+         tally AS (
+             SELECT t.id,
+                    count(i.pr_id) FILTER (WHERE p.head_sha = i.head_sha AND p.analysed_head_sha = i.head_sha
+                                                AND p.analysis_status IN ('ANALYSED', 'DEGRADED')) AS analysed,
+                    count(i.pr_id) FILTER (WHERE p.head_sha = i.head_sha AND p.analysed_head_sha = i.head_sha
+                                                AND p.analysis_status = 'FAILED') AS failed,
+                    count(i.pr_id) FILTER (WHERE p.head_sha <> i.head_sha) AS superseded,
+                    count(i.pr_id) AS total
+             FROM targets t
+             LEFT JOIN scan_items i ON i.scan_id = t.id
+             LEFT JOIN pull_requests p ON p.id = i.pr_id
+             GROUP BY t.id
+         )
+         UPDATE scans s SET
+             analysed = tally.analysed + tally.superseded,
+             failed = tally.failed,
+             status = CASE
+                 WHEN s.listing_complete AND tally.analysed + tally.failed + tally.superseded >= tally.total
+                 THEN CASE WHEN tally.failed > 0 THEN 'partial' ELSE 'done' END
+                 ELSE s.status END,
+             finished_at = CASE
+                 WHEN s.listing_complete AND tally.analysed + tally.failed + tally.superseded >= tally.total
+                 THEN now() ELSE s.finished_at END
+         FROM tally WHERE tally.id = s.id",
+    )
+    .bind(scan_id)
+    .bind(pr_id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Marks a scan failed with the reason (the listing could not be completed).
+pub async fn fail(db: impl PgExecutor<'_>, id: Uuid, error: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE scans SET status = 'failed', error = $2, finished_at = now()
+         WHERE id = $1 AND status IN ('queued', 'running')",
+    )
+    .bind(id)
+    .bind(error)
+    .execute(db)
+    .await
+    .map(|_| ())
+}

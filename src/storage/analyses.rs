@@ -1,0 +1,137 @@
+//! Analysis runs (one per PR head and engine version) and the fingerprints they hold.
+
+use sqlx::PgExecutor;
+
+/// The engine versions an analysis was made with; a change in any means re-analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineVersions {
+    /// Fingerprint layout version.
+    pub signature: i32,
+    /// Scoring algorithm version.
+    pub algorithm: i32,
+    /// Content hash of the rules and thresholds.
+    pub config: String,
+}
+
+/// A finished analysis to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAnalysis<'a> {
+    /// PR.
+    pub pr_id: i64,
+    /// Head analysed.
+    pub head_sha: &'a str,
+    /// Engine versions.
+    pub versions: &'a EngineVersions,
+    /// ANALYSED / DEGRADED / FAILED.
+    pub status: &'a str,
+    /// Why it is degraded.
+    pub degraded_reasons: &'a [String],
+    /// Why it failed.
+    pub error: Option<&'a str>,
+    /// The fingerprint (absent for failures).
+    pub fingerprint: Option<&'a serde_json::Value>,
+}
+
+/// Stores an analysis; a second one for the same head and versions replaces it (a
+/// retried job after a crash).
+pub async fn upsert(
+    db: impl PgExecutor<'_>,
+    analysis: &NewAnalysis<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO analysis_runs (pr_id, head_sha, signature_version, algorithm_version, config_version,
+                                    status, degraded_reasons, error, fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (pr_id, head_sha, signature_version, algorithm_version, config_version) DO UPDATE
+           SET status = EXCLUDED.status, degraded_reasons = EXCLUDED.degraded_reasons,
+               error = EXCLUDED.error, fingerprint = EXCLUDED.fingerprint, created_at = now()
+         RETURNING id",
+    )
+    .bind(analysis.pr_id)
+    .bind(analysis.head_sha)
+    .bind(analysis.versions.signature)
+    .bind(analysis.versions.algorithm)
+    .bind(&analysis.versions.config)
+    .bind(analysis.status)
+    .bind(analysis.degraded_reasons)
+    .bind(analysis.error)
+    .bind(analysis.fingerprint)
+    .fetch_one(db)
+    .await
+}
+
+/// Of `pr_ids`, those whose current head already has a successful analysis with these
+/// versions: a scan skips them without fetching anything.
+pub async fn analysed_at_current_head(
+    db: impl PgExecutor<'_>,
+    pr_ids: &[i64],
+    versions: &EngineVersions,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT p.id FROM pull_requests p
+         JOIN analysis_runs a ON a.pr_id = p.id AND a.head_sha = p.head_sha
+         WHERE p.id = ANY($1) AND a.status IN ('ANALYSED', 'DEGRADED')
+           AND a.signature_version = $2 AND a.algorithm_version = $3 AND a.config_version = $4",
+    )
+    .bind(pr_ids)
+    .bind(versions.signature)
+    .bind(versions.algorithm)
+    .bind(&versions.config)
+    .fetch_all(db)
+    .await
+}
+
+/// A stored fingerprint with the PR state scoring needs.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StoredFingerprint {
+    /// PR.
+    pub pr_id: i64,
+    /// PR number.
+    pub number: i32,
+    /// open / closed / merged.
+    pub state: String,
+    /// Head the fingerprint is of.
+    pub head_sha: String,
+    /// The fingerprint.
+    pub fingerprint: serde_json::Value,
+}
+
+/// Current-head fingerprints of `pr_ids`, in one query (no per-candidate round trips).
+pub async fn current_fingerprints(
+    db: impl PgExecutor<'_>,
+    pr_ids: &[i64],
+    versions: &EngineVersions,
+) -> Result<Vec<StoredFingerprint>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id AS pr_id, p.number, p.state, a.head_sha, a.fingerprint
+         FROM pull_requests p
+         JOIN analysis_runs a ON a.pr_id = p.id AND a.head_sha = p.head_sha
+         WHERE p.id = ANY($1) AND a.fingerprint IS NOT NULL
+           AND a.signature_version = $2 AND a.algorithm_version = $3 AND a.config_version = $4",
+    )
+    .bind(pr_ids)
+    .bind(versions.signature)
+    .bind(versions.algorithm)
+    .bind(&versions.config)
+    .fetch_all(db)
+    .await
+}
+
+/// Records the rules text behind a `config_version` (once).
+pub async fn record_config(
+    db: impl PgExecutor<'_>,
+    config_version: &str,
+    classification_rules: &str,
+    thresholds: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO config_snapshots (config_version, classification_rules, thresholds)
+         VALUES ($1, $2, $3) ON CONFLICT (config_version) DO NOTHING",
+    )
+    .bind(config_version)
+    .bind(classification_rules)
+    .bind(thresholds)
+    .execute(db)
+    .await
+    .map(|_| ())
+}

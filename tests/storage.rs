@@ -1,0 +1,397 @@
+//! The storage layer against a real Postgres: idempotent upserts, head changes, the
+//! candidate index, symmetric edges, and scan progress.
+
+use clawtriage::storage::analyses::{self, EngineVersions, NewAnalysis};
+use clawtriage::storage::edges::{self, NewEdge};
+use clawtriage::storage::index;
+use clawtriage::storage::prs::{self, PrUpsert};
+use clawtriage::storage::repos::{self, RepoUpsert};
+use clawtriage::storage::scans::{self, GithubUsage, ListingCounts, NewScan};
+use clawtriage::testing::fresh_db;
+use sqlx::PgPool;
+
+fn pr(number: i32, head: &str) -> PrUpsert {
+    PrUpsert {
+        github_id: 1000 + i64::from(number),
+        number,
+        state: "open".into(),
+        draft: false,
+        title: format!("PR {number}"),
+        body: Some("fixes #1".into()),
+        author_login: Some("dev".into()),
+        html_url: Some(format!("https://github.com/acme/webapp/pull/{number}")),
+        head_sha: head.into(),
+        head_ref: Some("feature".into()),
+        base_ref: Some("main".into()),
+        base_sha: Some("base".into()),
+        created_at: None,
+        updated_at: None,
+        closed_at: None,
+        merged_at: None,
+    }
+}
+
+async fn repo(db: &PgPool) -> i64 {
+    let upsert = RepoUpsert {
+        github_id: 42,
+        owner: "acme".into(),
+        name: "webapp".into(),
+        default_branch: "main".into(),
+        html_url: None,
+    };
+    repos::upsert(db, &upsert).await.expect("repo").id
+}
+
+fn versions() -> EngineVersions {
+    EngineVersions {
+        signature: 1,
+        algorithm: 1,
+        config: "cfg".into(),
+    }
+}
+
+async fn analyse(db: &PgPool, pr_id: i64, head: &str, status: &str) {
+    let fingerprint = serde_json::json!({"head": head});
+    let v = versions();
+    analyses::upsert(
+        db,
+        &NewAnalysis {
+            pr_id,
+            head_sha: head,
+            versions: &v,
+            status,
+            degraded_reasons: &[],
+            error: None,
+            fingerprint: Some(&fingerprint),
+        },
+    )
+    .await
+    .expect("analysis");
+    prs::set_analysis_outcome(db, pr_id, head, status, None, Some((1, 2, 3)))
+        .await
+        .expect("outcome");
+}
+
+#[tokio::test]
+async fn repository_upsert_is_idempotent_and_follows_renames() {
+    let db = fresh_db().await;
+    let first = repo(&db).await;
+    assert_eq!(repo(&db).await, first);
+    let renamed = RepoUpsert {
+        github_id: 42,
+        owner: "acme".into(),
+        name: "web".into(),
+        default_branch: "trunk".into(),
+        html_url: None,
+    };
+    let row = repos::upsert(&db, &renamed).await.expect("rename");
+    assert_eq!(
+        (row.id, row.name.as_str(), row.default_branch.as_str()),
+        (first, "web", "trunk")
+    );
+    assert_eq!(
+        repos::by_name(&db, "ACME", "WEB")
+            .await
+            .expect("by name")
+            .map(|r| r.id),
+        Some(first)
+    );
+    assert_eq!(repos::list(&db).await.expect("list").len(), 1);
+}
+
+#[tokio::test]
+async fn pr_upserts_are_idempotent_and_a_new_head_resets_analysis() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let rows = prs::upsert_many(&db, repo_id, &[pr(1, "a1"), pr(2, "b1")])
+        .await
+        .expect("upsert");
+    assert_eq!(rows.len(), 2);
+    let again = prs::upsert_many(&db, repo_id, &[pr(1, "a1"), pr(2, "b1")])
+        .await
+        .expect("again");
+    assert_eq!(rows, again, "same ids on a second upsert");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM pull_requests")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(count, 2);
+
+    let one = rows[0].id;
+    analyse(&db, one, "a1", "ANALYSED").await;
+    assert_eq!(
+        analyses::analysed_at_current_head(&db, &[one, rows[1].id], &versions())
+            .await
+            .expect("q"),
+        vec![one]
+    );
+    // Same head again: still analysed. New head: pending and no longer skippable.
+    prs::upsert_many(&db, repo_id, &[pr(1, "a1")])
+        .await
+        .expect("same head");
+    assert_eq!(
+        prs::by_number(&db, repo_id, 1)
+            .await
+            .expect("get")
+            .expect("pr")
+            .analysis_status,
+        "ANALYSED"
+    );
+    prs::upsert_many(&db, repo_id, &[pr(1, "a2")])
+        .await
+        .expect("new head");
+    let row = prs::by_number(&db, repo_id, 1)
+        .await
+        .expect("get")
+        .expect("pr");
+    assert_eq!(
+        (row.analysis_status.as_str(), row.head_sha.as_str()),
+        ("PENDING", "a2")
+    );
+    assert!(
+        analyses::analysed_at_current_head(&db, &[one], &versions())
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    // A late outcome for the old head does not overwrite the new head's state.
+    assert!(
+        !prs::set_analysis_outcome(&db, one, "a1", "ANALYSED", None, None)
+            .await
+            .expect("late")
+    );
+    // Other engine versions do not count either.
+    analyse(&db, one, "a2", "ANALYSED").await;
+    let newer = EngineVersions {
+        config: "other".into(),
+        ..versions()
+    };
+    assert!(
+        analyses::analysed_at_current_head(&db, &[one], &newer)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_complete_listing_closes_prs_it_no_longer_shows() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    prs::upsert_many(&db, repo_id, &[pr(1, "a"), pr(2, "b"), pr(3, "c")])
+        .await
+        .expect("upsert");
+    assert_eq!(
+        prs::close_missing(&db, repo_id, &[1, 3])
+            .await
+            .expect("close"),
+        1
+    );
+    let two = prs::by_number(&db, repo_id, 2)
+        .await
+        .expect("get")
+        .expect("pr");
+    assert_eq!(two.state, "closed");
+    assert!(two.closed_at.is_some());
+}
+
+#[tokio::test]
+async fn candidates_come_from_shared_keys_and_common_keys_are_ignored() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let rows = prs::upsert_many(
+        &db,
+        repo_id,
+        &(1..=6).map(|n| pr(n, "h")).collect::<Vec<_>>(),
+    )
+    .await
+    .expect("upsert");
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut conn = db.acquire().await.expect("conn");
+    // Key 7 is on every PR (too common); 1..3 are specific.
+    index::replace_keys(&mut conn, repo_id, ids[0], &[1, 2, 3, 7])
+        .await
+        .expect("keys");
+    index::replace_keys(&mut conn, repo_id, ids[1], &[1, 2, 3, 7])
+        .await
+        .expect("keys");
+    index::replace_keys(&mut conn, repo_id, ids[2], &[3, 7])
+        .await
+        .expect("keys");
+    for id in &ids[3..] {
+        index::replace_keys(&mut conn, repo_id, *id, &[7])
+            .await
+            .expect("keys");
+    }
+    let found = index::candidates(&db, repo_id, ids[0], &[1, 2, 3, 7], 4, 10)
+        .await
+        .expect("candidates");
+    assert_eq!(found, vec![(ids[1], 3), (ids[2], 1)]);
+    // Replacing keys drops the old ones.
+    index::replace_keys(&mut conn, repo_id, ids[1], &[99])
+        .await
+        .expect("keys");
+    let found = index::candidates(&db, repo_id, ids[0], &[1, 2, 3, 7], 4, 10)
+        .await
+        .expect("candidates");
+    assert_eq!(found, vec![(ids[2], 1)]);
+}
+
+#[tokio::test]
+async fn edges_are_symmetric_and_drop_when_a_head_moves() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let rows = prs::upsert_many(&db, repo_id, &[pr(1, "a"), pr(2, "b")])
+        .await
+        .expect("upsert");
+    let (a, b) = (rows[0].id, rows[1].id);
+    let edge = NewEdge {
+        pr_low: a.min(b),
+        head_low: "a".into(),
+        pr_high: a.max(b),
+        head_high: "b".into(),
+        category: "SAME_CHANGE".into(),
+        final_score: 0.97,
+        scores: serde_json::json!({"minhash": 1.0}),
+        evidence: serde_json::json!({"overlappingProductionPaths": ["src/x.ts"]}),
+        config_version: "cfg".into(),
+    };
+    let mut conn = db.acquire().await.expect("conn");
+    edges::store_for_pr(&mut conn, repo_id, b, "b", std::slice::from_ref(&edge))
+        .await
+        .expect("store");
+    edges::store_for_pr(&mut conn, repo_id, b, "b", std::slice::from_ref(&edge))
+        .await
+        .expect("store twice");
+    let from_a = edges::for_pr(&db, a).await.expect("a");
+    let from_b = edges::for_pr(&db, b).await.expect("b");
+    assert_eq!((from_a.len(), from_b.len()), (1, 1));
+    assert_eq!((from_a[0].other_number, from_b[0].other_number), (2, 1));
+    assert_eq!(
+        edges::current_for_repo(&db, repo_id, &["open"])
+            .await
+            .expect("current")
+            .len(),
+        1
+    );
+
+    // B moves to a new head: the old edge no longer counts for reads, and storing B's
+    // new analysis removes it.
+    prs::upsert_many(&db, repo_id, &[pr(2, "b2")])
+        .await
+        .expect("move");
+    assert!(edges::for_pr(&db, a).await.expect("a").is_empty());
+    assert!(
+        edges::current_for_repo(&db, repo_id, &["open"])
+            .await
+            .expect("current")
+            .is_empty()
+    );
+    edges::store_for_pr(&mut conn, repo_id, b, "b2", &[])
+        .await
+        .expect("store new head");
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM candidate_edges")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(rows, 0);
+}
+
+#[tokio::test]
+async fn a_scan_finishes_when_every_item_settles() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let rows = prs::upsert_many(&db, repo_id, &[pr(1, "a"), pr(2, "b"), pr(3, "c")])
+        .await
+        .expect("upsert");
+    let new = NewScan {
+        owner: "acme".into(),
+        repo: "webapp".into(),
+        snapshot: "s".into(),
+        max_open_prs: None,
+        idempotency_key: "k".into(),
+    };
+    let (scan, created) = scans::insert_or_get(&db, &new).await.expect("scan");
+    assert!(created);
+    scans::mark_running(&db, scan.id).await.expect("running");
+    let items: Vec<(i64, String)> = rows.iter().map(|r| (r.id, r.head_sha.clone())).collect();
+    scans::add_items(&db, scan.id, &items).await.expect("items");
+    scans::add_items(&db, scan.id, &items)
+        .await
+        .expect("items again");
+    scans::complete_listing(
+        &db,
+        scan.id,
+        repo_id,
+        ListingCounts {
+            listed: 3,
+            enqueued: 3,
+            skipped_unchanged: 0,
+        },
+        GithubUsage {
+            requests: 1,
+            ..GithubUsage::default()
+        },
+    )
+    .await
+    .expect("listing");
+
+    analyse(&db, rows[0].id, "a", "ANALYSED").await;
+    scans::refresh_progress(&db, None, Some(rows[0].id))
+        .await
+        .expect("refresh");
+    let now = scans::get(&db, scan.id).await.expect("get").expect("scan");
+    assert_eq!(
+        (now.status.as_str(), now.analysed, now.failed),
+        ("running", 1, 0)
+    );
+
+    analyse(&db, rows[1].id, "b", "FAILED").await;
+    // PR 3 moves to a new head mid-scan: its item is superseded, not stuck.
+    prs::upsert_many(&db, repo_id, &[pr(3, "c2")])
+        .await
+        .expect("move");
+    scans::refresh_progress(&db, None, Some(rows[1].id))
+        .await
+        .expect("refresh");
+    let done = scans::get(&db, scan.id).await.expect("get").expect("scan");
+    assert_eq!(
+        (done.status.as_str(), done.analysed, done.failed),
+        ("partial", 2, 1)
+    );
+    assert!(done.finished_at.is_some());
+}
+
+#[tokio::test]
+async fn a_scan_with_nothing_to_do_finishes_at_the_end_of_its_listing() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let new = NewScan {
+        owner: "acme".into(),
+        repo: "webapp".into(),
+        snapshot: "s".into(),
+        max_open_prs: None,
+        idempotency_key: "k".into(),
+    };
+    let (scan, _) = scans::insert_or_get(&db, &new).await.expect("scan");
+    scans::mark_running(&db, scan.id).await.expect("running");
+    scans::complete_listing(
+        &db,
+        scan.id,
+        repo_id,
+        ListingCounts {
+            listed: 5,
+            enqueued: 0,
+            skipped_unchanged: 5,
+        },
+        GithubUsage::default(),
+    )
+    .await
+    .expect("listing");
+    scans::refresh_progress(&db, Some(scan.id), None)
+        .await
+        .expect("refresh");
+    let done = scans::get(&db, scan.id).await.expect("get").expect("scan");
+    assert_eq!(done.status, "done");
+    assert_eq!(done.skipped_unchanged, 5);
+}
