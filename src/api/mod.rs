@@ -7,6 +7,8 @@ pub mod auth;
 pub mod error;
 mod health;
 pub mod ops;
+mod params;
+pub mod repos;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -65,8 +67,17 @@ pub fn create_router(state: AppState) -> Router {
             post(ops::public_scan).layer(DefaultBodyLimit::max(ops::TRIGGER_BODY_LIMIT)),
         )
         .route("/ops/scans/{job_id}", get(ops::scan_status))
+        .route("/repos", get(repos::list))
+        .route("/repos/{repo_id}/triage-queue", get(repos::triage_queue))
+        .route("/repos/{repo_id}/prs/{number}", get(repos::pr_detail))
+        .route("/repos/{repo_id}/prs/{number}/files", get(repos::pr_files))
+        .route(
+            "/repos/{repo_id}/prs/{number}/candidates",
+            get(repos::pr_candidates),
+        )
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::map_response(error::json_errors))
         .with_state(state.clone());
     Router::new()
         .nest("/api", api)

@@ -10,6 +10,7 @@ pub mod index;
 pub mod prs;
 pub mod repos;
 pub mod scans;
+pub mod triage;
 
 use std::time::Duration;
 
