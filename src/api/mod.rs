@@ -5,6 +5,7 @@
 mod assets;
 pub mod auth;
 pub mod error;
+pub mod feedback;
 mod health;
 pub mod ops;
 mod params;
@@ -74,6 +75,14 @@ pub fn create_router(state: AppState) -> Router {
         .route(
             "/repos/{repo_id}/prs/{number}/candidates",
             get(repos::pr_candidates),
+        )
+        .route(
+            "/repos/{repo_id}/prs/{number}/feedback",
+            get(feedback::list),
+        )
+        .route(
+            "/repos/{repo_id}/feedback",
+            post(feedback::create).layer(DefaultBodyLimit::max(feedback::FEEDBACK_BODY_LIMIT)),
         )
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth;
 use super::error::ApiError;
+use super::params;
 use crate::scan::trigger::{self, TriggerError, TriggerRequest};
 use crate::storage::scans::{self, ScanRow};
 
@@ -87,32 +88,7 @@ fn parse_trigger(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<TriggerRequest, ApiError> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "the body must be JSON (Content-Type: application/json)",
-        ));
-    }
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the body must be at most {TRIGGER_BODY_LIMIT} bytes"),
-            )
-        } else {
-            ApiError::bad_request("invalid_body", "the body could not be read")
-        }
-    })?;
-    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}"))
-    })?;
+    let value = params::json_body(headers, body, TRIGGER_BODY_LIMIT)?;
     TriggerRequest::from_json(&value, chrono::Utc::now())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message))
 }

@@ -6,6 +6,7 @@
 
 pub mod analyses;
 pub mod edges;
+pub mod feedback;
 pub mod index;
 pub mod prs;
 pub mod repos;

@@ -11,6 +11,9 @@ use clap::Parser;
 use clawtriage::api::{AppState, create_router};
 use clawtriage::app::Services;
 use clawtriage::config::Config;
+use clawtriage::storage::edges::{self, NewEdge};
+use clawtriage::storage::prs::{self, PrUpsert};
+use clawtriage::storage::repos::{self, RepoUpsert};
 use tower::ServiceExt;
 
 #[derive(Parser)]
@@ -89,4 +92,72 @@ pub async fn get(app: &Router, path: &str) -> Answer {
         Request::get(path).body(Body::empty()).expect("request"),
     )
     .await
+}
+
+pub fn pr(number: i32) -> PrUpsert {
+    PrUpsert {
+        github_id: 5000 + i64::from(number),
+        number,
+        state: "open".into(),
+        draft: false,
+        title: format!("Change {number}"),
+        body: None,
+        author_login: Some(format!("dev{number}")),
+        html_url: None,
+        head_sha: format!("h{number}"),
+        head_ref: None,
+        base_ref: Some("main".into()),
+        base_sha: None,
+        created_at: None,
+        updated_at: None,
+        closed_at: None,
+        merged_at: None,
+    }
+}
+
+/// A repository with `n` open PRs; PR k and k+1 (k odd) are linked with score 0.6+k/100.
+pub async fn seed(state: &AppState, n: i32) -> i64 {
+    let db = &state.services.db;
+    let repo = repos::upsert(
+        db,
+        &RepoUpsert {
+            github_id: 7,
+            owner: "acme".into(),
+            name: "webapp".into(),
+            default_branch: "main".into(),
+            html_url: None,
+        },
+    )
+    .await
+    .expect("repo");
+    let rows = prs::upsert_many(db, repo.id, &(1..=n).map(pr).collect::<Vec<_>>())
+        .await
+        .expect("prs");
+    let mut conn = db.acquire().await.expect("conn");
+    for pair in rows.chunks(2) {
+        let [a, b] = pair else { continue };
+        let edge = NewEdge {
+            pr_low: a.id.min(b.id),
+            head_low: if a.id < b.id {
+                a.head_sha.clone()
+            } else {
+                b.head_sha.clone()
+            },
+            pr_high: a.id.max(b.id),
+            head_high: if a.id < b.id {
+                b.head_sha.clone()
+            } else {
+                a.head_sha.clone()
+            },
+            category: "SAME_FEATURE".into(),
+            final_score: 0.6 + f64::from(a.number) / 100.0,
+            scores: serde_json::json!({"prod": 0.8}),
+            evidence: serde_json::json!({"overlappingProductionPaths": ["src/a.ts"]}),
+            config_version: "cfg".into(),
+        };
+        edges::store_for_pr(&mut conn, repo.id, b.id, &b.head_sha, &[edge])
+            .await
+            .expect("edge");
+    }
+    repo.id
 }
