@@ -54,6 +54,15 @@ pub fn services() -> &'static TestServices {
 /// A new, migrated database for one test; it is left behind for inspection and removed
 /// with the whole temporary cluster when the test process ends.
 pub async fn fresh_db() -> PgPool {
+    let pool = empty_db().await;
+    crate::storage::migrate(&pool)
+        .await
+        .expect("migrate test database");
+    pool
+}
+
+/// A new database with no tables (for migration tests).
+pub async fn empty_db() -> PgPool {
     let admin: PgConnectOptions = services()
         .admin_url
         .expose()
