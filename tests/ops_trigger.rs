@@ -387,6 +387,13 @@ async fn scan_status_is_readable_by_id() {
         (missing.status, missing.code()),
         (StatusCode::NOT_FOUND, "not_found")
     );
+    let recent = get(&app, "/api/ops/scans?limit=5").await;
+    assert_eq!(recent.status, StatusCode::OK, "{}", recent.text);
+    assert_eq!(recent.json["scans"][0]["jobId"], job_id.as_str());
+    assert_eq!(
+        get(&app, "/api/ops/scans?limit=0").await.code(),
+        "invalid_parameter"
+    );
     let bad = get(&app, "/api/ops/scans/not-a-uuid").await;
     assert_eq!(
         (bad.status, bad.code()),

@@ -67,6 +67,7 @@ pub fn create_router(state: AppState) -> Router {
             "/ops/public-scan",
             post(ops::public_scan).layer(DefaultBodyLimit::max(ops::TRIGGER_BODY_LIMIT)),
         )
+        .route("/ops/scans", get(ops::recent_scans))
         .route("/ops/scans/{job_id}", get(ops::scan_status))
         .route("/repos", get(repos::list))
         .route("/repos/{repo_id}/triage-queue", get(repos::triage_queue))

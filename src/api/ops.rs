@@ -1,9 +1,11 @@
 //! `POST /api/ops/public-scan` and `GET /api/ops/scans/{jobId}`.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde_json::json;
@@ -106,6 +108,21 @@ pub async fn scan_status(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no scan with jobId {id}")))?;
     Ok(Json(scan_json(&scan)))
+}
+
+/// Recent scans, newest first (`?limit=1..100`, default 20).
+pub async fn recent_scans(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    auth::require_read(&state.config, &headers)?;
+    let q = params::QueryParams::new(query, &["limit"])?;
+    let limit = q.int("limit", 20, 1, 100)?;
+    let rows = scans::recent(&state.services.db, limit).await?;
+    Ok(Json(
+        json!({ "scans": rows.iter().map(scan_json).collect::<Vec<_>>() }),
+    ))
 }
 
 /// The public shape of a scan.
