@@ -5,11 +5,10 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth;
+use super::dto::{ErrorBody, FeedbackBody, FeedbackList, FeedbackSaved};
 use super::error::ApiError;
 use super::params;
 use crate::storage::feedback::{self, NewFeedback};
@@ -38,32 +37,24 @@ const NOTES_MAX: usize = 2000;
 /// Largest feedback body accepted.
 pub const FEEDBACK_BODY_LIMIT: usize = 16 * 1024;
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct FeedbackBody {
-    pr_number: i32,
-    head_sha: Option<String>,
-    candidate_pr_number: Option<i32>,
-    candidate_head_sha: Option<String>,
-    decision: String,
-    base_pr_number: Option<i32>,
-    notes: Option<String>,
-    #[serde(default)]
-    force: bool,
-}
-
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
 }
 
 /// Records a decision. `headSha`, when given, must be the PR's current head (else 409),
 /// so a decision made on a stale page is not applied to a changed PR without `force`.
+#[utoipa::path(post, path = "/api/repos/{repoId}/feedback", tag = "dashboard", request_body = FeedbackBody,
+    params(("repoId" = i64, Path)), security(("dashboard_token" = [])),
+    responses((status = 201, body = FeedbackSaved), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "no DASHBOARD_TOKEN configured", body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "headSha is stale", body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(repo_id): Path<String>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<FeedbackSaved>), ApiError> {
     auth::require_write(&state.config, &headers)?;
     let repo_id = params::repo_id(&repo_id)?;
     let body = params::json_body(&headers, body, FEEDBACK_BODY_LIMIT)?;
@@ -161,16 +152,23 @@ pub async fn create(
     );
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "saved": true, "feedbackId": id })),
+        Json(FeedbackSaved {
+            saved: true,
+            feedback_id: id,
+        }),
     ))
 }
 
-/// Decisions involving a PR.
+/// Decisions involving a PR, on either side of a pair.
+#[utoipa::path(get, path = "/api/repos/{repoId}/prs/{number}/feedback", tag = "dashboard",
+    params(("repoId" = i64, Path), ("number" = i32, Path)), security((), ("dashboard_token" = [])),
+    responses((status = 200, body = FeedbackList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((repo_id, number)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FeedbackList>, ApiError> {
     auth::require_read(&state.config, &headers)?;
     let repo_id = params::repo_id(&repo_id)?;
     let number = params::pr_number(&number)?;
@@ -178,7 +176,9 @@ pub async fn list(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no PR #{number} in this repository")))?;
     let items = feedback::for_pr(&state.services.db, pr.id).await?;
-    Ok(Json(
-        json!({ "prNumber": pr.number, "headSha": pr.head_sha, "feedback": items }),
-    ))
+    Ok(Json(FeedbackList {
+        pr_number: pr.number,
+        head_sha: pr.head_sha,
+        feedback: items,
+    }))
 }

@@ -5,24 +5,16 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Serialize;
 
 use super::AppState;
+use super::dto::Health;
 
 /// How long each dependency may take to answer before it counts as down.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Health report.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Health {
-    ok: bool,
-    postgres: &'static str,
-    redis: &'static str,
-    version: &'static str,
-}
-
 /// 200 when Postgres and Redis both answer, 503 otherwise; the body says which is down.
+#[utoipa::path(get, path = "/api/health", tag = "ops",
+    responses((status = 200, body = Health), (status = 503, description = "a store is down", body = Health)))]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let db = state.services.db.clone();
     let mut redis = state.services.redis.clone();

@@ -4,9 +4,11 @@
 
 mod assets;
 pub mod auth;
+pub mod dto;
 pub mod error;
 pub mod feedback;
 mod health;
+pub mod openapi;
 pub mod ops;
 mod params;
 pub mod repos;
@@ -63,6 +65,7 @@ pub fn create_router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let api = Router::new()
         .route("/health", get(health::health))
+        .route("/openapi.json", get(openapi::openapi_json))
         .route(
             "/ops/public-scan",
             post(ops::public_scan).layer(DefaultBodyLimit::max(ops::TRIGGER_BODY_LIMIT)),

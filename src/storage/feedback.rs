@@ -52,7 +52,7 @@ pub async fn insert(db: impl PgExecutor<'_>, feedback: &NewFeedback) -> Result<U
 }
 
 /// A stored decision, seen from the API.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedbackView {
     /// Id.

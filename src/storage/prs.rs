@@ -244,7 +244,7 @@ pub async fn set_analysis_outcome(
 }
 
 /// A changed file with its channel.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FileRow {
     /// Path.

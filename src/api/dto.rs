@@ -1,0 +1,400 @@
+//! The API's response and request bodies. Handlers build these typed values; the
+//! OpenAPI document is generated from the same types, so it cannot drift from what is
+//! served.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// A specific code and a human-readable message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `invalid_owner`.
+    pub code: String,
+    /// What is wrong, for a human.
+    pub message: String,
+}
+
+/// `GET /api/health`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// Both stores answer.
+    pub ok: bool,
+    /// `ok` or `unreachable`.
+    pub postgres: &'static str,
+    /// `ok` or `unreachable`.
+    pub redis: &'static str,
+    /// Server version.
+    pub version: &'static str,
+}
+
+/// `POST /api/ops/public-scan` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TriggerBody {
+    /// Repository owner, `[A-Za-z0-9_.-]+`.
+    pub owner: String,
+    /// Repository name, `[A-Za-z0-9_.-]+`.
+    pub repo: String,
+    /// At most this many open PRs, 1..=1000.
+    #[schema(minimum = 1, maximum = 1000)]
+    pub max_open_prs: Option<u32>,
+    /// `[A-Za-z0-9._:-]{1,120}`; default: the current time.
+    pub snapshot: Option<String>,
+}
+
+/// Answer to a trigger.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TriggerResponse {
+    /// Whether this call enqueued the scan.
+    pub enqueued: bool,
+    /// Poll `GET /api/ops/scans/{jobId}`.
+    pub job_id: Uuid,
+    /// Owner.
+    pub owner: String,
+    /// Repository.
+    pub repo: String,
+    /// Snapshot.
+    pub snapshot: String,
+}
+
+/// A scan's status and progress.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanStatus {
+    /// The scan id.
+    pub job_id: Uuid,
+    /// Owner.
+    pub owner: String,
+    /// Repository.
+    pub repo: String,
+    /// Snapshot.
+    pub snapshot: String,
+    /// PR cap.
+    pub max_open_prs: Option<i32>,
+    /// Repository id once known.
+    pub repo_id: Option<i64>,
+    /// queued / running / done / partial / failed.
+    pub status: String,
+    /// 0..1.
+    pub progress: f64,
+    /// Counts.
+    pub counts: ScanCounts,
+    /// GitHub usage.
+    pub github: GithubUsage,
+    /// Why the scan failed.
+    pub error: Option<String>,
+    /// Trigger time.
+    pub created_at: DateTime<Utc>,
+    /// Start.
+    pub started_at: Option<DateTime<Utc>>,
+    /// End.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// A scan's counts.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanCounts {
+    /// Open PRs listed.
+    pub listed: i32,
+    /// Ingests enqueued.
+    pub enqueued: i32,
+    /// PRs skipped, already analysed at their head.
+    pub skipped_unchanged: i32,
+    /// PRs analysed.
+    pub analysed: i32,
+    /// PRs failed.
+    pub failed: i32,
+}
+
+/// GitHub usage of a scan.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GithubUsage {
+    /// Requests made.
+    pub requests: i32,
+    /// Answered 304 (free on GitHub).
+    pub not_modified: i32,
+    /// Budget left when last seen.
+    pub rate_limit_remaining: Option<i32>,
+    /// When the budget resets.
+    pub rate_limit_reset_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/ops/scans`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScanList {
+    /// Newest first.
+    pub scans: Vec<ScanStatus>,
+}
+
+/// A repository with its counts.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Repo {
+    /// Id.
+    pub repo_id: i64,
+    /// Owner.
+    pub owner: String,
+    /// Name.
+    pub name: String,
+    /// Default branch.
+    pub default_branch: String,
+    /// Processed by scans and webhooks.
+    pub is_active: bool,
+    /// Web URL.
+    pub html_url: Option<String>,
+    /// Open PRs.
+    pub open_prs: i64,
+    /// Open PRs analysed at their head.
+    pub analysed_prs: i64,
+    /// Open PRs whose analysis failed.
+    pub failed_prs: i64,
+}
+
+/// `GET /api/repos`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepoList {
+    /// Repositories by name.
+    pub repos: Vec<Repo>,
+}
+
+/// The strongest candidate of a queued PR.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TopSuggestion {
+    /// The other PR.
+    pub candidate_pr_number: i32,
+    /// Category.
+    pub category: Option<String>,
+    /// Final score.
+    pub score: Option<f64>,
+}
+
+/// A row of the triage queue.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueItem {
+    /// Repository.
+    pub repo_id: i64,
+    /// PR number.
+    pub pr_number: i32,
+    /// GitHub's PR id.
+    pub pr_id: i64,
+    /// Head.
+    pub head_sha: String,
+    /// Title.
+    pub title: String,
+    /// Author.
+    pub author_login: Option<String>,
+    /// OPEN / CLOSED / MERGED.
+    pub state: String,
+    /// Updated on GitHub.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// PENDING / ANALYSED / DEGRADED / FAILED.
+    pub analysis_status: String,
+    /// Strongest candidate.
+    pub top_suggestion: Option<TopSuggestion>,
+    /// A candidate at or above the review threshold and no feedback yet.
+    pub needs_review: bool,
+}
+
+/// `GET /api/repos/{repoId}/triage-queue`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuePage {
+    /// Strongest candidate first.
+    pub items: Vec<QueueItem>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A PR's analysis state.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Analysis {
+    /// PENDING / ANALYSED / DEGRADED / FAILED.
+    pub status: String,
+    /// Why it failed or is degraded.
+    pub error: Option<String>,
+    /// Head of the stored analysis.
+    pub analysed_head_sha: Option<String>,
+}
+
+/// A PR's size.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Size {
+    /// Files changed.
+    pub changed_files: Option<i32>,
+    /// Lines added.
+    pub additions: Option<i32>,
+    /// Lines removed.
+    pub deletions: Option<i32>,
+}
+
+/// Files per channel.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Channels {
+    /// Production files.
+    pub production_files: i64,
+    /// Test files.
+    pub test_files: i64,
+    /// Documentation files.
+    pub doc_files: i64,
+    /// Agent metadata files.
+    pub meta_files: i64,
+}
+
+/// `GET /api/repos/{repoId}/prs/{n}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PrDetail {
+    /// Repository.
+    pub repo_id: i64,
+    /// Number.
+    pub pr_number: i32,
+    /// GitHub's id.
+    pub pr_id: i64,
+    /// OPEN / CLOSED / MERGED.
+    pub state: String,
+    /// Draft.
+    pub is_draft: bool,
+    /// Title.
+    pub title: String,
+    /// Body.
+    pub body: Option<String>,
+    /// Author.
+    pub author_login: Option<String>,
+    /// Web URL.
+    pub url: Option<String>,
+    /// Base branch.
+    pub base_ref: Option<String>,
+    /// Base commit.
+    pub base_sha: Option<String>,
+    /// Head commit.
+    pub head_sha: String,
+    /// Opened.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Updated.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Closed.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Merged.
+    pub merged_at: Option<DateTime<Utc>>,
+    /// Analysis.
+    pub analysis: Analysis,
+    /// Size.
+    pub size: Size,
+    /// Channels.
+    pub channels: Channels,
+}
+
+/// `GET /api/repos/{repoId}/prs/{n}/files`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FileList {
+    /// Number.
+    pub pr_number: i32,
+    /// Head the files are of.
+    pub head_sha: Option<String>,
+    /// Files by path.
+    pub files: Vec<crate::storage::prs::FileRow>,
+}
+
+/// A ranked candidate of a PR.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    /// 1 = strongest.
+    pub rank: usize,
+    /// The other PR.
+    pub candidate_pr_number: i32,
+    /// Its head when scored.
+    pub candidate_head_sha: String,
+    /// Its state.
+    pub candidate_state: String,
+    /// Its title.
+    pub candidate_title: String,
+    /// SAME_CHANGE / SAME_FEATURE / COMPETING_IMPLEMENTATION / RELATED.
+    pub category: String,
+    /// 0..1.
+    pub final_score: f64,
+    /// Every similarity value.
+    #[schema(value_type = Object)]
+    pub scores: serde_json::Value,
+    /// Overlapping paths, symbols, tests, docs, lines.
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+    /// Which side of the evidence (`a` or `b`) is this PR.
+    pub evidence_side: &'static str,
+}
+
+/// `GET /api/repos/{repoId}/prs/{n}/candidates`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateList {
+    /// Number.
+    pub pr_number: i32,
+    /// Current head.
+    pub head_sha: String,
+    /// Strongest first.
+    pub candidates: Vec<Candidate>,
+}
+
+/// `POST /api/repos/{repoId}/feedback` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeedbackBody {
+    /// The PR decided on.
+    pub pr_number: i32,
+    /// Its head as the maintainer saw it (409 when no longer current, unless `force`).
+    pub head_sha: Option<String>,
+    /// The other PR, for pair decisions.
+    pub candidate_pr_number: Option<i32>,
+    /// Its head as seen.
+    pub candidate_head_sha: Option<String>,
+    /// DUPLICATE, SAME_FEATURE, COMPETING, RELATED, NOT_RELATED, BASE, OUT_OF_SCOPE.
+    pub decision: String,
+    /// The base picked (BASE).
+    pub base_pr_number: Option<i32>,
+    /// Notes, at most 2000 characters.
+    pub notes: Option<String>,
+    /// Apply even if `headSha` is stale.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// Answer to a feedback write.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedbackSaved {
+    /// Always true.
+    pub saved: bool,
+    /// Id.
+    pub feedback_id: Uuid,
+}
+
+/// `GET /api/repos/{repoId}/prs/{n}/feedback`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedbackList {
+    /// Number.
+    pub pr_number: i32,
+    /// Current head.
+    pub head_sha: String,
+    /// Newest first, either side of a pair.
+    pub feedback: Vec<crate::storage::feedback::FeedbackView>,
+}
