@@ -13,4 +13,5 @@ pub mod storage;
 pub mod supervisor;
 pub mod telemetry;
 pub mod testing;
+pub mod webhooks;
 pub mod worker;

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod ops;
 mod params;
 pub mod repos;
+pub mod webhook;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -92,10 +93,21 @@ pub fn create_router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::map_response(error::json_errors))
         .with_state(state.clone());
+    let webhooks = Router::new()
+        .route(
+            "/github",
+            post(webhook::receive).layer(DefaultBodyLimit::max(webhook::WEBHOOK_BODY_LIMIT)),
+        )
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::map_response(error::json_errors))
+        .with_state(state.clone());
     Router::new()
         .nest("/api", api)
+        .nest("/webhooks", webhooks)
         // `nest` does not cover the bare prefix; it must not fall through to the SPA.
         .route("/api/", any(api_not_found))
+        .route("/webhooks/", any(api_not_found))
         .merge(assets::router(&state.config.dashboard_dir))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

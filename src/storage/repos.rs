@@ -99,3 +99,25 @@ pub async fn by_name(
     .fetch_optional(db)
     .await
 }
+
+/// Records the app installation a repository is reached through.
+pub async fn set_installation(
+    db: impl PgExecutor<'_>,
+    repo: &RepoUpsert,
+    installation_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO repositories (github_id, owner, name, default_branch, html_url, installation_id)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (github_id) DO UPDATE SET installation_id = EXCLUDED.installation_id, updated_at = now()",
+    )
+    .bind(repo.github_id)
+    .bind(&repo.owner)
+    .bind(&repo.name)
+    .bind(&repo.default_branch)
+    .bind(&repo.html_url)
+    .bind(installation_id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
