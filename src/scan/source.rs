@@ -1,0 +1,107 @@
+//! What the scan pipeline needs from GitHub, in its own vocabulary. The GitHub client
+//! implements it; the pipeline neither knows REST shapes nor retries.
+
+use chrono::{DateTime, Utc};
+
+use crate::storage::prs::PrUpsert;
+use crate::storage::repos::RepoUpsert;
+
+/// A changed file of a PR, as the engine needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedFile {
+    /// Path after the change.
+    pub path: String,
+    /// Path before a rename.
+    pub previous_path: Option<String>,
+    /// added / modified / removed / renamed / copied / changed / unchanged.
+    pub status: String,
+    /// Lines added.
+    pub additions: u32,
+    /// Lines removed.
+    pub deletions: u32,
+    /// The unified diff; `None` when GitHub omitted it (too large, or binary).
+    pub patch: Option<String>,
+}
+
+/// GitHub usage, for scan status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SourceUsage {
+    /// Requests sent.
+    pub requests: u64,
+    /// Of those, answered 304 Not Modified.
+    pub not_modified: u64,
+    /// Rate-limit budget left, when known.
+    pub rate_limit_remaining: Option<u64>,
+    /// When the budget resets, when known.
+    pub rate_limit_reset: Option<DateTime<Utc>>,
+}
+
+impl SourceUsage {
+    /// What was spent between `before` and `self`.
+    pub fn since(&self, before: &SourceUsage) -> SourceUsage {
+        SourceUsage {
+            requests: self.requests.saturating_sub(before.requests),
+            not_modified: self.not_modified.saturating_sub(before.not_modified),
+            rate_limit_remaining: self.rate_limit_remaining,
+            rate_limit_reset: self.rate_limit_reset,
+        }
+    }
+}
+
+/// A failure to read from GitHub, classified for the job runner.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// Worth retrying later (5xx, timeouts, secondary limits beyond the client's bound).
+    #[error("GitHub is unavailable: {0}")]
+    Transient(String),
+    /// Retrying will not help (404, 410, 422, malformed answers).
+    #[error("GitHub refused: {0}")]
+    Permanent(String),
+}
+
+/// The GitHub operations a scan uses.
+pub trait PrSource: Send + Sync {
+    /// The repository.
+    fn repository(
+        &self,
+        owner: &str,
+        repo: &str,
+    ) -> impl Future<Output = Result<RepoUpsert, SourceError>> + Send;
+
+    /// Open PRs, newest first, at most `max` when given; `complete` is false when `max`
+    /// cut the listing short.
+    fn open_pulls(
+        &self,
+        owner: &str,
+        repo: &str,
+        max: Option<usize>,
+    ) -> impl Future<Output = Result<Listing, SourceError>> + Send;
+
+    /// PRs closed or merged since `since`.
+    fn recently_closed(
+        &self,
+        owner: &str,
+        repo: &str,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<PrUpsert>, SourceError>> + Send;
+
+    /// A PR's changed files (all pages).
+    fn files(
+        &self,
+        owner: &str,
+        repo: &str,
+        number: i32,
+    ) -> impl Future<Output = Result<Vec<ChangedFile>, SourceError>> + Send;
+
+    /// Usage so far.
+    fn usage(&self) -> SourceUsage;
+}
+
+/// A listing of open PRs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Listing {
+    /// The PRs.
+    pub pulls: Vec<PrUpsert>,
+    /// Whether every open PR is in `pulls`.
+    pub complete: bool,
+}
