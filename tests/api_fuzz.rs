@@ -166,37 +166,39 @@ async fn no_request_produces_a_server_error() {
         ..RunnerConfig::default()
     });
     let result = tokio::task::block_in_place(|| {
-        runner.run(&request(), |fuzzed| {
-            let mut builder = Request::builder()
-                .method(fuzzed.method.clone())
-                .uri(fuzzed.path.as_str());
-            if let Some(ct) = fuzzed.content_type {
-                builder = builder.header("content-type", ct);
-            }
-            if let Some(auth) = fuzzed.auth {
-                builder = builder.header("authorization", auth);
-            }
-            let Ok(request) = builder.body(Body::from(fuzzed.body.clone())) else {
-                return Ok(()); // not a valid HTTP request at all (e.g. a bad URI)
-            };
-            let answer = handle.block_on(send(&app, request));
-            prop_assert!(
-                answer.status.as_u16() < 500,
-                "{fuzzed:?} -> {} {}",
-                answer.status,
-                answer.text
-            );
-            if answer.status.is_client_error() {
+        runner
+            .run(&request(), |fuzzed| {
+                let mut builder = Request::builder()
+                    .method(fuzzed.method.clone())
+                    .uri(fuzzed.path.as_str());
+                if let Some(ct) = fuzzed.content_type {
+                    builder = builder.header("content-type", ct);
+                }
+                if let Some(auth) = fuzzed.auth {
+                    builder = builder.header("authorization", auth);
+                }
+                let Ok(request) = builder.body(Body::from(fuzzed.body.clone())) else {
+                    return Ok(()); // not a valid HTTP request at all (e.g. a bad URI)
+                };
+                let answer = handle.block_on(send(&app, request));
                 prop_assert!(
-                    answer.json["error"]["code"].is_string()
-                        && answer.json["error"]["message"].is_string(),
+                    answer.status.as_u16() < 500,
                     "{fuzzed:?} -> {} {}",
                     answer.status,
                     answer.text
                 );
-            }
-            Ok(())
-        })
+                if answer.status.is_client_error() {
+                    prop_assert!(
+                        answer.json["error"]["code"].is_string()
+                            && answer.json["error"]["message"].is_string(),
+                        "{fuzzed:?} -> {} {}",
+                        answer.status,
+                        answer.text
+                    );
+                }
+                Ok(())
+            })
+            .map_err(|err| err.to_string())
     });
     if let Err(err) = result {
         panic!("{err}");
