@@ -116,9 +116,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// How often `trigger --wait` polls the scan status.
-const TRIGGER_POLL_INTERVAL: Duration = Duration::from_secs(2);
+const TRIGGER_POLL_INTERVAL: Duration = Duration::from_millis(1000);
+/// Width of the progress bar, in cells.
+const BAR_WIDTH: usize = 30;
 
 async fn trigger(args: TriggerArgs) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -147,8 +150,9 @@ async fn trigger(args: TriggerArgs) -> anyhow::Result<()> {
         .as_str()
         .context("The server's answer has no jobId")?
         .to_owned();
+    let interactive = std::io::stderr().is_terminal();
+    let mut last_line = String::new();
     loop {
-        tokio::time::sleep(TRIGGER_POLL_INTERVAL).await;
         let response = client
             .get(format!("{base}/api/ops/scans/{job_id}"))
             .bearer_auth(args.token.expose())
@@ -156,17 +160,50 @@ async fn trigger(args: TriggerArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("Cannot reach {base}"))?;
         let status = read_json(response).await?;
-        let state = status["status"].as_str().unwrap_or("unknown");
-        eprintln!(
-            "scan {job_id}: {state} — analysed {} of {} enqueued, {} failed",
-            status["counts"]["analysed"], status["counts"]["enqueued"], status["counts"]["failed"]
-        );
-        match state {
-            "done" => return Ok(()),
-            "partial" | "failed" => bail!("scan {job_id} ended {state}"),
-            _ => {}
+        let line = render_progress(&status);
+        if interactive {
+            eprint!("\r{line}\x1b[K");
+            let _ = std::io::stderr().flush();
+        } else if line != last_line {
+            eprintln!("{line}");
+        }
+        last_line = line;
+        match status["status"].as_str().unwrap_or("unknown") {
+            "done" => break,
+            state @ ("partial" | "failed") => {
+                if interactive {
+                    eprintln!();
+                }
+                let reason = status["error"].as_str().unwrap_or("some PRs failed");
+                bail!("scan {job_id} ended {state}: {reason}");
+            }
+            _ => tokio::time::sleep(TRIGGER_POLL_INTERVAL).await,
         }
     }
+    if interactive {
+        eprintln!();
+    }
+    Ok(())
+}
+
+/// One line of `trigger --wait` output, e.g.
+/// `[###########-------------------]  36% running: 18/50 analysed, 0 failed, 120 unchanged`.
+pub fn render_progress(status: &serde_json::Value) -> String {
+    let progress = status["progress"].as_f64().unwrap_or(0.0).clamp(0.0, 1.0);
+    let filled = (progress * BAR_WIDTH as f64).round() as usize;
+    let counts = &status["counts"];
+    let number = |key: &str| counts[key].as_i64().unwrap_or(0);
+    format!(
+        "[{}{}] {:>3}% {}: {}/{} analysed, {} failed, {} unchanged",
+        "#".repeat(filled),
+        "-".repeat(BAR_WIDTH - filled),
+        (progress * 100.0).round() as u32,
+        status["status"].as_str().unwrap_or("unknown"),
+        number("analysed"),
+        number("enqueued"),
+        number("failed"),
+        number("skippedUnchanged"),
+    )
 }
 
 /// Reads a JSON answer; a non-2xx status becomes an error carrying the server's message.
@@ -192,5 +229,31 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn progress_line_shows_bar_percent_and_counts() {
+        let status = serde_json::json!({
+            "status": "running", "progress": 0.5,
+            "counts": {"analysed": 20, "enqueued": 40, "failed": 1, "skippedUnchanged": 7}
+        });
+        assert_eq!(
+            render_progress(&status),
+            "[###############---------------]  50% running: 20/40 analysed, 1 failed, 7 unchanged"
+        );
+    }
+
+    #[test]
+    fn progress_line_survives_missing_fields_and_out_of_range_values() {
+        let line = render_progress(&serde_json::json!({"progress": 7.0}));
+        assert!(
+            line.starts_with("[##############################] 100% unknown"),
+            "{line}"
+        );
+        let line = render_progress(&serde_json::json!(null));
+        assert!(
+            line.starts_with("[------------------------------]   0%"),
+            "{line}"
+        );
     }
 }
