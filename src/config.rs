@@ -140,9 +140,9 @@ pub struct Config {
     #[arg(long, env = "CHECK_RUN_NAME", default_value = "clawtriage")]
     pub check_run_name: String,
 
-    /// Cron expression for the built-in scan schedule (optional).
-    #[arg(long, env = "SCAN_SCHEDULE")]
-    pub scan_schedule: Option<String>,
+    /// Cron expression (UTC) for the built-in scan schedule, e.g. `0 * * * *` (optional).
+    #[arg(long, env = "SCAN_SCHEDULE", value_parser = parse_schedule)]
+    pub scan_schedule: Option<Schedule>,
 
     /// Repositories the built-in schedule scans: comma-separated `owner/repo`.
     #[arg(long, env = "SCAN_REPOS", default_value = "", value_parser = parse_repo_list)]
@@ -196,6 +196,13 @@ impl Config {
                     problem: "is required when GITHUB_MODE is app or hybrid".into(),
                 });
             }
+        }
+        if self.scan_schedule.is_some() && self.scan_repos.0.is_empty() {
+            return Err(ConfigError {
+                variable: "SCAN_REPOS",
+                problem: "is required when SCAN_SCHEDULE is set (comma-separated owner/repo)"
+                    .into(),
+            });
         }
         if self.dashboard_auth_mode == DashboardAuthMode::Required
             && is_blank(&self.dashboard_token)
@@ -268,6 +275,25 @@ fn parse_repo_list(raw: &str) -> Result<RepoList, String> {
         repos.push((owner.to_ascii_lowercase(), repo.to_ascii_lowercase()));
     }
     Ok(RepoList(repos))
+}
+
+/// A parsed cron expression with the text it came from.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    /// The expression as configured.
+    pub text: String,
+    /// Parsed.
+    pub cron: croner::Cron,
+}
+
+fn parse_schedule(raw: &str) -> Result<Schedule, String> {
+    use std::str::FromStr;
+    croner::Cron::from_str(raw.trim())
+        .map(|cron| Schedule {
+            text: raw.trim().to_owned(),
+            cron,
+        })
+        .map_err(|e| format!("`{raw}` is not a cron expression: {e}"))
 }
 
 fn parse_namespace(raw: &str) -> Result<String, String> {

@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod scan;
+pub mod scheduler;
 pub mod secret;
 pub mod storage;
 pub mod supervisor;

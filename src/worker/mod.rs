@@ -65,6 +65,17 @@ pub async fn run(
     let concurrency = usize::from(config.worker_concurrency);
     let ctx = JobContext { config, services };
     let namespace = ctx.config.queue_namespace.clone();
+    if let Some(schedule) = ctx.config.scan_schedule.clone() {
+        let queues = queue::Queues::new(ctx.services.redis.clone(), &namespace);
+        let (db, repos) = (ctx.services.db.clone(), ctx.config.scan_repos.clone());
+        tokio::spawn(crate::scheduler::run(
+            db,
+            queues,
+            schedule,
+            repos,
+            shutdown.clone(),
+        ));
+    }
     let scans = storage::<PublicPrScan>(ctx.services.redis.clone(), &namespace, PublicPrScan::NAME);
     let ingests = storage::<IngestPr>(ctx.services.redis.clone(), &namespace, IngestPr::NAME);
     let scan_ctx = ctx.clone();
