@@ -16,6 +16,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/ops/scans/{jobId}"),
     ("get", "/api/repos"),
     ("get", "/api/repos/{repoId}/triage-queue"),
+    ("get", "/api/repos/{repoId}/duplicate-sets"),
+    ("get", "/api/repos/{repoId}/duplicate-sets/{setId}"),
     ("get", "/api/repos/{repoId}/prs/{number}"),
     ("get", "/api/repos/{repoId}/prs/{number}/files"),
     ("get", "/api/repos/{repoId}/prs/{number}/candidates"),
@@ -173,6 +175,7 @@ async fn every_route_is_documented_and_responses_match_their_schemas() {
     );
 
     let repo_id = seed(&state, 4).await;
+    let set_id = store_one_set(&state, repo_id).await;
     let auth = |r: axum::http::request::Builder| r.header("authorization", "Bearer dash");
     let authed_get = |path: String| auth(Request::get(path)).body(Body::empty()).expect("req");
     let cases = [
@@ -185,6 +188,18 @@ async fn every_route_is_documented_and_responses_match_their_schemas() {
         (
             format!("/api/repos/{repo_id}/prs/1"),
             "/api/repos/{repoId}/prs/{number}",
+        ),
+        (
+            format!("/api/repos/{repo_id}/duplicate-sets"),
+            "/api/repos/{repoId}/duplicate-sets",
+        ),
+        (
+            format!("/api/repos/{repo_id}/duplicate-sets/{set_id}"),
+            "/api/repos/{repoId}/duplicate-sets/{setId}",
+        ),
+        (
+            format!("/api/repos/{repo_id}/duplicate-sets/0"),
+            "/api/repos/{repoId}/duplicate-sets/{setId}",
         ),
         (
             format!("/api/repos/{repo_id}/prs/1/files"),
@@ -277,4 +292,35 @@ async fn every_route_is_documented_and_responses_match_their_schemas() {
         listed.status.as_u16(),
         &listed.json,
     );
+}
+
+/// One stored set over the seeded pair 1-2, so the sets endpoints answer with content.
+async fn store_one_set(state: &clawtriage::api::AppState, repo_id: i64) -> i64 {
+    use clawtriage::storage::{prs, sets};
+    let db = &state.services.db;
+    let a = prs::by_number(db, repo_id, 1)
+        .await
+        .expect("a")
+        .expect("pr");
+    let b = prs::by_number(db, repo_id, 2)
+        .await
+        .expect("b")
+        .expect("pr");
+    let mut tx = db.begin().await.expect("tx");
+    let ids = sets::replace_active(
+        &mut tx,
+        repo_id,
+        &[sets::SetToStore {
+            id: None,
+            members: vec![a.id, b.id],
+            base_pr_id: Some(a.id),
+            base_reason: Some("smaller, contained in #2".into()),
+            categories: vec!["SAME_CHANGE".into()],
+            max_score: 0.97,
+        }],
+    )
+    .await
+    .expect("store");
+    tx.commit().await.expect("commit");
+    ids[0]
 }

@@ -300,6 +300,8 @@ pub struct PrDetail {
     pub size: Size,
     /// Channels.
     pub channels: Channels,
+    /// The current duplicate set it belongs to.
+    pub duplicate_set_id: Option<i64>,
 }
 
 /// `GET /api/repos/{repoId}/prs/{n}/files`.
@@ -397,4 +399,90 @@ pub struct FeedbackList {
     pub head_sha: String,
     /// Newest first, either side of a pair.
     pub feedback: Vec<crate::storage::feedback::FeedbackView>,
+}
+
+/// A member PR of a duplicate set.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetMember {
+    /// Number.
+    pub pr_number: i32,
+    /// Title.
+    pub title: String,
+    /// Author.
+    pub author_login: Option<String>,
+    /// OPEN / CLOSED / MERGED.
+    pub state: String,
+    /// Web URL.
+    pub url: Option<String>,
+    /// Opened on GitHub.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Whether it is the suggested base.
+    pub is_base: bool,
+}
+
+/// A scored pair inside a set; `a` is the evidence's first side.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetEdge {
+    /// One side.
+    pub a: i32,
+    /// The other side.
+    pub b: i32,
+    /// Category.
+    pub category: String,
+    /// 0..1.
+    pub final_score: f64,
+    /// Every similarity value.
+    #[schema(value_type = Object)]
+    pub scores: serde_json::Value,
+    /// Overlapping paths, symbols, tests, docs, lines.
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+}
+
+/// The suggested base of a set and why.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SuggestedBase {
+    /// Number.
+    pub pr_number: i32,
+    /// Why this one.
+    pub reason: Option<String>,
+}
+
+/// A duplicate set.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateSet {
+    /// Id, stable across scans while membership overlaps.
+    pub set_id: i64,
+    /// OPEN (current) or CLOSED (history).
+    pub state: String,
+    /// Categories of its edges, strongest first.
+    pub categories: Vec<String>,
+    /// Strongest edge.
+    pub max_score: f64,
+    /// Members.
+    pub member_count: i32,
+    /// Suggested base.
+    pub suggested_base: Option<SuggestedBase>,
+    /// Base first, then by number.
+    pub members: Vec<SetMember>,
+    /// Strongest edges first.
+    pub edges: Vec<SetEdge>,
+    /// First found.
+    pub created_at: DateTime<Utc>,
+    /// Last recomputed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /api/repos/{repoId}/duplicate-sets`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateSetPage {
+    /// Strongest first.
+    pub sets: Vec<DuplicateSet>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
 }

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod ops;
 mod params;
 pub mod repos;
+mod sets;
 pub mod webhook;
 
 use std::net::SocketAddr;
@@ -75,6 +76,11 @@ pub fn create_router(state: AppState) -> Router {
         .route("/ops/scans/{job_id}", get(ops::scan_status))
         .route("/repos", get(repos::list))
         .route("/repos/{repo_id}/triage-queue", get(repos::triage_queue))
+        .route("/repos/{repo_id}/duplicate-sets", get(sets::list))
+        .route(
+            "/repos/{repo_id}/duplicate-sets/{set_id}",
+            get(sets::detail),
+        )
         .route("/repos/{repo_id}/prs/{number}", get(repos::pr_detail))
         .route("/repos/{repo_id}/prs/{number}/files", get(repos::pr_files))
         .route(

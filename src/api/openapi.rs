@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{dto, feedback, health, ops, repos};
+use super::{dto, feedback, health, ops, repos, sets};
 
 /// The document.
 #[derive(OpenApi)]
@@ -18,6 +18,8 @@ use super::{dto, feedback, health, ops, repos};
         ops::scan_status,
         repos::list,
         repos::triage_queue,
+        sets::list,
+        sets::detail,
         repos::pr_detail,
         repos::pr_files,
         repos::pr_candidates,

@@ -15,7 +15,7 @@ use super::dto::{
 use super::error::ApiError;
 use super::params::{self, QueryParams};
 use crate::storage::triage::{QueueCursor, QueueFilter};
-use crate::storage::{edges, prs, repos, triage};
+use crate::storage::{edges, prs, repos, sets, triage};
 
 /// Categories an edge can have, strongest first.
 pub const CATEGORIES: [&str; 4] = [
@@ -166,6 +166,7 @@ pub async fn pr_detail(
         .into_iter()
         .collect();
     let count = |c: &str| channels.get(c).copied().unwrap_or(0);
+    let duplicate_set_id = sets::active_set_of(&state.services.db, pr.id).await?;
     Ok(Json(PrDetail {
         repo_id: repo.id,
         pr_number: pr.number,
@@ -199,6 +200,7 @@ pub async fn pr_detail(
             doc_files: count("DOCS"),
             meta_files: count("META"),
         },
+        duplicate_set_id,
     }))
 }
 

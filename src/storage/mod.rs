@@ -12,6 +12,7 @@ pub mod index;
 pub mod prs;
 pub mod repos;
 pub mod scans;
+pub mod sets;
 pub mod triage;
 
 use std::time::Duration;
