@@ -7,6 +7,8 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod fake_github;
+pub mod github;
 pub mod scan;
 pub mod scheduler;
 pub mod secret;

@@ -1,0 +1,1 @@
+//! A fake GitHub REST API serving a corpus directory (work in progress).
