@@ -1,4 +1,38 @@
 //! The triage engine: pure functions from PR files to fingerprints, scores and evidence.
 //!
 //! No I/O, no clock, no environment: every input is a plain value, so the engine is
-//! deterministic and exhaustively testable.
+//! deterministic and exhaustively testable. Pipeline (SPEC 5): [`patch`] parses hunks,
+//! [`channel`] classifies files, [`fingerprint`] builds the stored signature (canonical
+//! diff hash, [`tokenize`]d [`shingle`]s, [`minhash`], [`extract`]ed symbols, test
+//! [`intent`], [`docs`] structure, [`issues`]), [`index`] gives retrieval keys,
+//! [`compare`] scores a pair, [`base`] and [`sets`] group duplicates.
+
+mod b64;
+pub mod base;
+pub mod channel;
+pub mod compare;
+pub mod config;
+pub mod docs;
+pub mod engine;
+pub mod extract;
+pub mod fingerprint;
+mod hash;
+pub mod index;
+pub mod intent;
+pub mod issues;
+pub mod minhash;
+pub mod patch;
+pub mod setops;
+pub mod sets;
+pub mod shingle;
+pub mod tokenize;
+
+pub use base::BaseSuggestion;
+pub use channel::Channel;
+pub use compare::{Category, Comparison, Evidence, MatchedLine, Scores};
+pub use config::ConfigError;
+pub use docs::DocStructure;
+pub use engine::{Engine, Versions};
+pub use fingerprint::{FileInput, FileSummary, Fingerprint, PatchState, PrInput};
+pub use intent::TestIntent;
+pub use sets::{DuplicateSet, SetEdge};
