@@ -1,0 +1,197 @@
+// Shapes of the clawtriage API (see /api/openapi.json).
+
+export type Category =
+  | "SAME_CHANGE"
+  | "SAME_FEATURE"
+  | "COMPETING_IMPLEMENTATION"
+  | "RELATED";
+
+export interface Repo {
+  repoId: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  isActive: boolean;
+  htmlUrl: string | null;
+  openPrs: number;
+  analysedPrs: number;
+  failedPrs: number;
+}
+
+export interface Scores {
+  minhash?: number | null;
+  jaccard?: number | null;
+  exports?: number | null;
+  symbols?: number | null;
+  files?: number | null;
+  imports?: number | null;
+  tests?: number | null;
+  docs?: number | null;
+  prod?: number | null;
+  issueRefs?: number | null;
+  winnow?: number | null;
+  [signal: string]: number | null | undefined;
+}
+
+export interface MatchedLine {
+  path: string;
+  sign: string;
+  text: string;
+}
+
+export interface Evidence {
+  comparedChannel?: string | null;
+  sameDiffHash?: boolean;
+  productionPaths?: string[];
+  exports?: string[];
+  symbols?: string[];
+  imports?: string[];
+  testSuites?: string[];
+  testNames?: string[];
+  testMatchers?: string[];
+  testImports?: string[];
+  docHeadings?: string[];
+  docFences?: string[];
+  docRefs?: string[];
+  issueRefs?: string[];
+  linesA?: MatchedLine[];
+  linesB?: MatchedLine[];
+  notes?: string[];
+  [key: string]: unknown;
+}
+
+export interface SetMember {
+  prNumber: number;
+  title: string;
+  authorLogin: string | null;
+  state: string;
+  url: string | null;
+  createdAt: string | null;
+  isBase: boolean;
+}
+
+export interface SetEdge {
+  a: number;
+  b: number;
+  category: Category;
+  finalScore: number;
+  scores: Scores;
+  evidence: Evidence;
+}
+
+export interface DuplicateSet {
+  setId: number;
+  state: "OPEN" | "CLOSED";
+  categories: Category[];
+  maxScore: number;
+  memberCount: number;
+  suggestedBase: { prNumber: number; reason: string | null } | null;
+  members: SetMember[];
+  edges: SetEdge[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DuplicateSetPage {
+  sets: DuplicateSet[];
+  nextCursor: string | null;
+}
+
+export interface PrDetail {
+  repoId: number;
+  prNumber: number;
+  state: string;
+  isDraft: boolean;
+  title: string;
+  body: string | null;
+  authorLogin: string | null;
+  url: string | null;
+  headSha: string;
+  createdAt: string | null;
+  updatedAt: string | null;
+  analysis: { status: string; error: string | null; analysedHeadSha: string | null };
+  size: { changedFiles: number | null; additions: number | null; deletions: number | null };
+  channels: { productionFiles: number; testFiles: number; docFiles: number; metaFiles: number };
+  duplicateSetId: number | null;
+}
+
+export interface Candidate {
+  rank: number;
+  candidatePrNumber: number;
+  candidateHeadSha: string;
+  candidateState: string;
+  candidateTitle: string;
+  category: Category;
+  finalScore: number;
+  scores: Scores;
+  evidence: Evidence;
+  evidenceSide: "a" | "b";
+}
+
+export interface CandidateList {
+  prNumber: number;
+  headSha: string;
+  candidates: Candidate[];
+}
+
+export interface QueueItem {
+  repoId: number;
+  prNumber: number;
+  headSha: string;
+  title: string;
+  authorLogin: string | null;
+  state: string;
+  updatedAt: string | null;
+  analysisStatus: string;
+  topSuggestion: { candidatePrNumber: number; category: string | null; score: number | null } | null;
+  needsReview: boolean;
+}
+
+export interface QueuePage {
+  items: QueueItem[];
+  nextCursor: string | null;
+}
+
+export interface ScanStatus {
+  jobId: string;
+  owner: string;
+  repo: string;
+  snapshot: string;
+  repoId: number | null;
+  status: "queued" | "running" | "done" | "partial" | "failed";
+  progress: number;
+  counts: { listed: number; enqueued: number; skippedUnchanged: number; analysed: number; failed: number };
+  github: {
+    requests: number;
+    notModified: number;
+    rateLimitRemaining: number | null;
+    rateLimitResetAt: string | null;
+  };
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface FeedbackView {
+  id: string;
+  prNumber: number;
+  headSha: string;
+  candidatePrNumber: number | null;
+  decision: string;
+  basePrNumber: number | null;
+  notes: string | null;
+  createdAt: string;
+}
+
+export type Decision = "DUPLICATE" | "NOT_RELATED" | "BASE";
+
+export interface FeedbackRequest {
+  prNumber: number;
+  headSha?: string;
+  candidatePrNumber?: number;
+  candidateHeadSha?: string;
+  decision: Decision;
+  basePrNumber?: number;
+  notes?: string;
+}
