@@ -235,3 +235,36 @@ async fn bad_set_queries_are_json_400s_and_404s() {
         assert!(!answer.code().is_empty(), "{path}: {}", answer.text);
     }
 }
+
+#[tokio::test]
+async fn a_picked_base_shows_at_once_and_decisions_appear_on_the_set() {
+    let (app, state) = app(config(&["--dashboard-token", "dash"])).await;
+    let repo_id = seed(&state, 2).await;
+    let ids = store_pair_sets(&state, repo_id, 2).await;
+    let request = axum::http::Request::post(format!("/api/repos/{repo_id}/feedback"))
+        .header("authorization", "Bearer dash")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            r#"{"prNumber":1,"candidatePrNumber":2,"decision":"BASE","basePrNumber":2}"#,
+        ))
+        .expect("request");
+    let saved = common::send(&app, request).await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text);
+    let set = common::send(
+        &app,
+        axum::http::Request::get(format!("/api/repos/{repo_id}/duplicate-sets/{}", ids[0]))
+            .header("authorization", "Bearer dash")
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    assert_eq!(set.json["suggestedBase"]["prNumber"], 2);
+    assert_eq!(
+        set.json["suggestedBase"]["reason"],
+        sets::CONFIRMED_BASE_REASON
+    );
+    assert_eq!(set.json["feedback"][0]["decision"], "BASE");
+    assert_eq!(set.json["feedback"][0]["basePrNumber"], 2);
+    assert_eq!(set.json["members"][0]["prNumber"], 2, "base listed first");
+}

@@ -471,6 +471,9 @@ pub struct DuplicateSet {
     pub members: Vec<SetMember>,
     /// Strongest edges first.
     pub edges: Vec<SetEdge>,
+    /// Maintainer decisions on its members (the set's own page only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<Vec<crate::storage::feedback::FeedbackView>>,
     /// First found.
     pub created_at: DateTime<Utc>,
     /// Last recomputed.

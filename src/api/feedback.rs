@@ -12,7 +12,7 @@ use super::dto::{ErrorBody, FeedbackBody, FeedbackList, FeedbackSaved};
 use super::error::ApiError;
 use super::params;
 use crate::storage::feedback::{self, NewFeedback};
-use crate::storage::{prs, repos};
+use crate::storage::{prs, repos, sets};
 
 /// Decisions a maintainer can record.
 pub const DECISIONS: [&str; 7] = [
@@ -144,6 +144,9 @@ pub async fn create(
         },
     )
     .await?;
+    if let Some(base) = &base {
+        sets::apply_confirmed_base(db, base.id).await?;
+    }
     tracing::info!(
         repo.id = repo_id,
         pr.number = pr.number,

@@ -12,6 +12,7 @@ use super::dto::{DuplicateSet, DuplicateSetPage, ErrorBody, SetEdge, SetMember, 
 use super::error::ApiError;
 use super::params::{self, QueryParams};
 use super::repos::repo;
+use crate::storage::feedback;
 use crate::storage::sets::{self, SetCursor, SetFilter, SetRow};
 
 /// Categories a set can be built from, strongest first.
@@ -102,9 +103,11 @@ pub async fn detail(
             ApiError::not_found(format!("no duplicate set {set_id} in this repository"))
         })?;
     let mut sets = assemble(&state, vec![row], DETAIL_EDGES).await?;
-    sets.pop()
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("no duplicate set {set_id}")))
+    let mut set = sets
+        .pop()
+        .ok_or_else(|| ApiError::not_found(format!("no duplicate set {set_id}")))?;
+    set.feedback = Some(feedback::for_set(&state.services.db, set_id).await?);
+    Ok(Json(set))
 }
 
 /// Loads members and edges of all `rows` in two queries.
@@ -152,6 +155,7 @@ async fn assemble(
             }),
             members: members.remove(&r.id).unwrap_or_default(),
             edges: edges.remove(&r.id).unwrap_or_default(),
+            feedback: None,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })

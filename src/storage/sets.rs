@@ -328,3 +328,23 @@ pub async fn confirmed_bases(
     .fetch_all(db)
     .await
 }
+
+/// A maintainer picked `base_pr_id` as the base: the active sets holding it show that at
+/// once, and reconciliation keeps it (see [`confirmed_bases`]).
+pub async fn apply_confirmed_base(
+    db: impl PgExecutor<'_>,
+    base_pr_id: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE duplicate_sets SET base_pr_id = $1, base_reason = $2, updated_at = now()
+         WHERE active AND id IN (SELECT set_id FROM duplicate_set_members WHERE pr_id = $1)",
+    )
+    .bind(base_pr_id)
+    .bind(CONFIRMED_BASE_REASON)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// The reason shown for a base a maintainer picked.
+pub const CONFIRMED_BASE_REASON: &str = "picked by a maintainer";
