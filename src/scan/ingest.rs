@@ -58,18 +58,14 @@ pub async fn run(
         .map_err(JobFailure::transient)?
         .ok_or_else(|| JobFailure::permanent(anyhow::anyhow!("PR #{number} is not stored")))?;
     if pr.head_sha != job.head_sha {
-        scans::refresh_progress(db, None, Some(pr.id))
-            .await
-            .map_err(JobFailure::transient)?;
+        super::settle(db, engine, None, Some(pr.id)).await?;
         return Ok(IngestOutcome::Superseded);
     }
     let done = analyses::analysed_at_current_head(db, &[pr.id], engine.versions())
         .await
         .map_err(JobFailure::transient)?;
     if !done.is_empty() {
-        scans::refresh_progress(db, None, Some(pr.id))
-            .await
-            .map_err(JobFailure::transient)?;
+        super::settle(db, engine, None, Some(pr.id)).await?;
         return Ok(IngestOutcome::AlreadyAnalysed);
     }
 
@@ -124,7 +120,16 @@ pub async fn run(
     index::replace_keys(&mut tx, repo.id, pr.id, &analysed.keys)
         .await
         .map_err(JobFailure::transient)?;
+    tx.commit().await.map_err(JobFailure::transient)?;
+
+    let edges = score_candidates(db, engine, repo.id, &pr, &analysed.keys).await?;
+    // The PR counts as analysed only together with its edges, so the ingest that
+    // completes a scan sees every edge when it rebuilds the duplicate sets.
     let degraded = analysed.degraded_reasons.join("; ");
+    let mut tx = db.begin().await.map_err(JobFailure::transient)?;
+    edges::store_for_pr(&mut tx, repo.id, pr.id, &pr.head_sha, &edges)
+        .await
+        .map_err(JobFailure::transient)?;
     prs::set_analysis_outcome(
         &mut *tx,
         pr.id,
@@ -136,16 +141,7 @@ pub async fn run(
     .await
     .map_err(JobFailure::transient)?;
     tx.commit().await.map_err(JobFailure::transient)?;
-
-    let edges = score_candidates(db, engine, repo.id, &pr, &analysed.keys).await?;
-    let mut tx = db.begin().await.map_err(JobFailure::transient)?;
-    edges::store_for_pr(&mut tx, repo.id, pr.id, &pr.head_sha, &edges)
-        .await
-        .map_err(JobFailure::transient)?;
-    tx.commit().await.map_err(JobFailure::transient)?;
-    scans::refresh_progress(db, None, Some(pr.id))
-        .await
-        .map_err(JobFailure::transient)?;
+    super::settle(db, engine, None, Some(pr.id)).await?;
     tracing::info!(
         repo.id = repo.id,
         pr.number = pr.number,
@@ -182,7 +178,12 @@ async fn score_candidates(
     let fingerprints = analyses::current_fingerprints(db, &ids, engine.versions())
         .await
         .map_err(JobFailure::transient)?;
-    let Some(mine) = fingerprints.iter().find(|f| f.pr_id == pr.id) else {
+    // Decode each fingerprint once; scoring is then pure and cheap per pair.
+    let decoded: Vec<_> = fingerprints
+        .iter()
+        .filter_map(|f| engine.decode(&f.fingerprint).map(|fp| (f, fp)))
+        .collect();
+    let Some((mine, my_fp)) = decoded.iter().find(|(f, _)| f.pr_id == pr.id) else {
         return Ok(Vec::new());
     };
     let suppressed: HashSet<(i64, i64)> = feedback::suppressed_pairs(db, repo_id)
@@ -191,19 +192,20 @@ async fn score_candidates(
         .into_iter()
         .collect();
     let mut edges = Vec::new();
-    for other in fingerprints.iter().filter(|f| f.pr_id != pr.id) {
+    for (other, other_fp) in decoded.iter().filter(|(f, _)| f.pr_id != pr.id) {
         if mine.state != "open" && other.state != "open" {
             continue;
         }
-        let (low, high) = if mine.pr_id < other.pr_id {
-            (mine, other)
+        // The low id is always the evidence's `a` side, whichever PR found the pair.
+        let ((low, low_fp), (high, high_fp)) = if mine.pr_id < other.pr_id {
+            ((mine, my_fp), (other, other_fp))
         } else {
-            (other, mine)
+            ((other, other_fp), (mine, my_fp))
         };
         if suppressed.contains(&(low.pr_id, high.pr_id)) {
             continue;
         }
-        if let Some(scored) = engine.compare(low, high) {
+        if let Some(scored) = engine.compare(low_fp, high_fp) {
             edges.push(NewEdge {
                 pr_low: low.pr_id,
                 head_low: low.head_sha.clone(),
@@ -245,8 +247,5 @@ async fn record_failure(
     prs::set_analysis_outcome(db, pr_id, head_sha, "FAILED", Some(reason), None)
         .await
         .map_err(JobFailure::transient)?;
-    scans::refresh_progress(db, None, Some(pr_id))
-        .await
-        .map_err(JobFailure::transient)?;
-    Ok(())
+    super::settle(db, engine, None, Some(pr_id)).await
 }

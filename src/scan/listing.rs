@@ -17,7 +17,8 @@ use crate::worker::queue::Queues;
 /// that repeats already-landed work is flagged.
 pub const RECENTLY_CLOSED_WINDOW: Duration = Duration::days(30);
 
-/// Runs one scan to the end of its listing. Safe to run again for the same scan: PRs,
+/// Runs one scan to the end of its listing; `final_attempt` turns a transient failure
+/// into a failed scan. Safe to run again for the same scan: PRs,
 /// items and ingests are all keyed, and a finished scan is left alone.
 pub async fn run(
     db: &PgPool,
@@ -25,6 +26,7 @@ pub async fn run(
     source: &impl PrSource,
     engine: &Engine,
     job: &PublicPrScan,
+    final_attempt: bool,
 ) -> Result<(), JobFailure> {
     let key = job.idempotency_key();
     // A scan pushed by the built-in schedule (or a lost trigger row) has no row yet.
@@ -56,9 +58,7 @@ pub async fn run(
             scans::complete_listing(db, scan.id, repo_id, counts, usage)
                 .await
                 .map_err(JobFailure::transient)?;
-            scans::refresh_progress(db, Some(scan.id), None)
-                .await
-                .map_err(JobFailure::transient)?;
+            super::settle(db, engine, Some(scan.id), None).await?;
             tracing::info!(
                 scan.id = %scan.id, listed = counts.listed, enqueued = counts.enqueued,
                 skipped = counts.skipped_unchanged, github.requests = usage.requests,
@@ -67,7 +67,8 @@ pub async fn run(
             Ok(())
         }
         Err(failure) => {
-            if failure.is_permanent() {
+            // The last attempt settles the scan as failed rather than leave it running.
+            if failure.is_permanent() || final_attempt {
                 scans::fail(db, scan.id, &failure.to_string())
                     .await
                     .map_err(JobFailure::transient)?;

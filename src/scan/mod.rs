@@ -1,6 +1,10 @@
 //! The scan pipeline: triggers create scans, the `public-pr-scan` job lists a
 //! repository's PRs and enqueues `ingest-pr` jobs, which analyse one PR each.
 
+pub mod engine;
+pub mod ingest;
+pub mod listing;
+pub mod sets;
 pub mod source;
 pub mod trigger;
 
@@ -30,4 +34,24 @@ impl JobFailure {
     pub fn is_permanent(&self) -> bool {
         matches!(self, Self::Permanent(_))
     }
+}
+
+/// Recounts the progress of the scans touching `scan_id` / `pr_id`, and rebuilds the
+/// duplicate sets of every repository whose scan this finished.
+pub async fn settle(
+    db: &sqlx::PgPool,
+    engine: &engine::Engine,
+    scan_id: Option<uuid::Uuid>,
+    pr_id: Option<i64>,
+) -> Result<(), JobFailure> {
+    let finished = crate::storage::scans::refresh_progress(db, scan_id, pr_id)
+        .await
+        .map_err(JobFailure::transient)?;
+    for scan in finished {
+        tracing::info!(scan.id = %scan.id, status = %scan.status, "Scan finished");
+        if let Some(repo_id) = scan.repo_id {
+            sets::reconcile(db, engine, repo_id).await?;
+        }
+    }
+    Ok(())
 }

@@ -249,13 +249,14 @@ pub async fn add_usage_for_pr(
 /// Recounts the progress of the unfinished scans that include `pr_id` (or scan `id`)
 /// from the PRs' analysis state, and finishes those whose every item has settled:
 /// `done` when none failed, `partial` otherwise. An item whose PR moved to a newer head
-/// counts as settled (the newer head is another ingest's work).
+/// counts as settled (the newer head is another ingest's work). Returns the scans it
+/// finished.
 pub async fn refresh_progress(
     db: impl PgExecutor<'_>,
     scan_id: Option<Uuid>,
     pr_id: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<FinishedScan>, sqlx::Error> {
+    sqlx::query_as(
         "WITH targets AS (
              SELECT s.id FROM scans s
              WHERE s.status IN ('queued', 'running')
@@ -285,13 +286,29 @@ pub async fn refresh_progress(
              finished_at = CASE
                  WHEN s.listing_complete AND tally.analysed + tally.failed + tally.superseded >= tally.total
                  THEN now() ELSE s.finished_at END
-         FROM tally WHERE tally.id = s.id",
+         FROM tally WHERE tally.id = s.id
+         RETURNING s.id, s.repo_id, s.status",
     )
     .bind(scan_id)
     .bind(pr_id)
-    .execute(db)
+    .fetch_all(db)
     .await
-    .map(|_| ())
+    .map(|rows: Vec<FinishedScan>| {
+        rows.into_iter()
+            .filter(|r| matches!(r.status.as_str(), "done" | "partial"))
+            .collect()
+    })
+}
+
+/// A scan that reached its final state in [`refresh_progress`].
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FinishedScan {
+    /// The scan.
+    pub id: Uuid,
+    /// Its repository.
+    pub repo_id: Option<i64>,
+    /// done / partial.
+    pub status: String,
 }
 
 /// Marks a scan failed with the reason (the listing could not be completed).

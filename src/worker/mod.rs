@@ -12,8 +12,13 @@ use apalis::prelude::*;
 use apalis_redis::RedisStorage;
 use tokio_util::sync::CancellationToken;
 
+use tracing::Instrument;
+
 use crate::app::Services;
 use crate::config::Config;
+use crate::github::GithubClient;
+use crate::scan::JobFailure;
+use crate::scan::engine::Engine;
 use jobs::{IngestPr, PublicPrScan};
 
 /// How often an idle worker polls its queue (the default re-poll is the 30 s heartbeat,
@@ -32,6 +37,11 @@ const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(10);
 /// re-enqueued by the next live worker's heartbeat (30 s after a `kill -9`).
 const MISSED_HEARTBEATS: usize = 3;
 
+/// A job failing this many times is final: an ingest records FAILED and a scan is
+/// marked failed, so every scan settles (the GitHub client already retried each call
+/// with backoff inside every attempt).
+const FINAL_ATTEMPT: usize = RETRIES;
+
 /// What every job handler gets.
 #[derive(Clone)]
 pub struct JobContext {
@@ -39,6 +49,39 @@ pub struct JobContext {
     pub config: Arc<Config>,
     /// Database and Redis.
     pub services: Services,
+    /// The triage engine.
+    pub engine: Arc<Engine>,
+    /// GitHub.
+    pub github: GithubClient,
+    /// Where scans enqueue ingests.
+    pub queues: queue::Queues,
+}
+
+impl JobContext {
+    /// The context of a worker process: the built-in engine (its rules recorded in
+    /// Postgres) and a GitHub client whose ETag memory lives in Postgres.
+    pub async fn new(config: Arc<Config>, services: Services) -> anyhow::Result<Self> {
+        let engine = Engine::with_defaults()?;
+        let (rules, thresholds) = engine.config_texts();
+        crate::storage::analyses::record_config(
+            &services.db,
+            &engine.versions().config,
+            rules,
+            thresholds,
+        )
+        .await
+        .context("Cannot record the triage configuration")?;
+        let github = GithubClient::from_config(&config, Some(services.db.clone()))
+            .context("Cannot build the GitHub client")?;
+        let queues = queue::Queues::new(services.redis.clone(), &config.queue_namespace);
+        Ok(Self {
+            config,
+            services,
+            engine: Arc::new(engine),
+            github,
+            queues,
+        })
+    }
 }
 
 /// The queue of `T` named `{namespace}:{name}` on `conn`.
@@ -63,7 +106,7 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let concurrency = usize::from(config.worker_concurrency);
-    let ctx = JobContext { config, services };
+    let ctx = JobContext::new(config, services).await?;
     let namespace = ctx.config.queue_namespace.clone();
     if let Some(schedule) = ctx.config.scan_schedule.clone() {
         let queues = queue::Queues::new(ctx.services.redis.clone(), &namespace);
@@ -118,15 +161,58 @@ pub async fn run(
         .context("Worker failed")
 }
 
-async fn run_public_pr_scan(job: PublicPrScan, _ctx: Data<JobContext>) -> Result<(), BoxDynError> {
-    tracing::warn!(owner = %job.owner, repo = %job.repo, "public-pr-scan is not implemented yet");
-    Err(AbortError::new(std::io::Error::other("the scan pipeline is not built yet")).into())
+async fn run_public_pr_scan(
+    job: PublicPrScan,
+    ctx: Data<JobContext>,
+    attempt: Attempt,
+) -> Result<(), BoxDynError> {
+    let span = tracing::info_span!("public-pr-scan", owner = %job.owner, repo = %job.repo, snapshot = %job.snapshot, attempt = attempt.current());
+    let final_attempt = attempt.current() >= FINAL_ATTEMPT;
+    let result = crate::scan::listing::run(
+        &ctx.services.db,
+        &ctx.queues,
+        &ctx.github,
+        &ctx.engine,
+        &job,
+        final_attempt,
+    )
+    .instrument(span)
+    .await;
+    to_queue_result(result)
 }
 
-async fn run_ingest_pr(job: IngestPr, _ctx: Data<JobContext>) -> Result<(), BoxDynError> {
-    tracing::warn!(
-        pr.number = job.pr_number,
-        "ingest-pr is not implemented yet"
-    );
-    Err(AbortError::new(std::io::Error::other("the scan pipeline is not built yet")).into())
+async fn run_ingest_pr(
+    job: IngestPr,
+    ctx: Data<JobContext>,
+    attempt: Attempt,
+) -> Result<(), BoxDynError> {
+    let span = tracing::info_span!("ingest-pr", repo.id = job.repo_id, pr.number = job.pr_number, head = %job.head_sha, attempt = attempt.current());
+    let final_attempt = attempt.current() >= FINAL_ATTEMPT;
+    let result = crate::scan::ingest::run(
+        &ctx.services.db,
+        &ctx.github,
+        &ctx.engine,
+        &job,
+        final_attempt,
+    )
+    .instrument(span)
+    .await
+    .map(|_| ());
+    to_queue_result(result)
+}
+
+/// A permanent failure stops the job at once (the backend would otherwise reschedule
+/// it); a transient one goes back for another attempt.
+fn to_queue_result(result: Result<(), JobFailure>) -> Result<(), BoxDynError> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(failure) if failure.is_permanent() => {
+            tracing::warn!("Job failed permanently: {failure}");
+            Err(AbortError::new(failure).into())
+        }
+        Err(failure) => {
+            tracing::warn!("Job failed, will retry: {failure}");
+            Err(failure.into())
+        }
+    }
 }
