@@ -1,0 +1,289 @@
+//! The scan pipeline end to end: the ops trigger, the worker on real Redis, the GitHub
+//! client against the fake GitHub serving the sample corpus, the engine, and the
+//! duplicate sets read back through the API.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use clawtriage::fake_github::{FakeConfig, FakeGithub};
+use common::{app, config, get, send};
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+fn truth() -> Value {
+    let text = std::fs::read_to_string(corpus_dir().join("acme/webapp/truth.json")).expect("truth");
+    serde_json::from_str(&text).expect("truth json")
+}
+
+/// A stack in one process: API router and a worker, both on fresh services, GitHub
+/// at `github_url`.
+struct Stack {
+    app: Router,
+    state: clawtriage::api::AppState,
+    stop: CancellationToken,
+    worker: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Stack {
+    async fn start(github_url: &str) -> Self {
+        let config = config(&[
+            "--ops-trigger-token",
+            "ops",
+            "--public-scan-allowed-repos",
+            "acme/webapp",
+            "--github-api-url",
+            github_url,
+            "--worker-concurrency",
+            "4",
+        ]);
+        let (app, state) = app(config).await;
+        let stop = CancellationToken::new();
+        let worker = tokio::spawn(clawtriage::worker::run(
+            Arc::clone(&state.config),
+            state.services.clone(),
+            stop.clone(),
+        ));
+        Self {
+            app,
+            state,
+            stop,
+            worker,
+        }
+    }
+
+    async fn trigger(&self, snapshot: &str) -> Value {
+        let request = Request::post("/api/ops/public-scan")
+            .header("authorization", "Bearer ops")
+            .header("content-type", "application/json")
+            .body(Body::from(format!(
+                r#"{{"owner":"acme","repo":"webapp","snapshot":"{snapshot}"}}"#
+            )))
+            .expect("request");
+        let answer = send(&self.app, request).await;
+        assert!(answer.status.is_success(), "{}", answer.text);
+        answer.json
+    }
+
+    /// Polls the scan until it is final; returns its status document.
+    async fn wait(&self, job_id: &str, limit: Duration) -> Value {
+        let started = Instant::now();
+        loop {
+            let status = get(&self.app, &format!("/api/ops/scans/{job_id}")).await;
+            assert_eq!(status.status, StatusCode::OK, "{}", status.text);
+            if matches!(
+                status.json["status"].as_str(),
+                Some("done" | "partial" | "failed")
+            ) {
+                return status.json;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "scan not finished after {limit:?}: {}",
+                status.text
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Every current duplicate set as sorted member numbers.
+    async fn sets(&self, repo_id: i64) -> Vec<BTreeSet<i64>> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/repos/{repo_id}/duplicate-sets?limit=100&cursor={c}"),
+                None => format!("/api/repos/{repo_id}/duplicate-sets?limit=100"),
+            };
+            let page = get(&self.app, &path).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            for set in page.json["sets"].as_array().expect("sets") {
+                out.push(
+                    set["members"]
+                        .as_array()
+                        .expect("members")
+                        .iter()
+                        .filter_map(|m| m["prNumber"].as_i64())
+                        .collect(),
+                );
+            }
+            cursor = page.json["nextCursor"].as_str().map(str::to_owned);
+            if cursor.is_none() {
+                return out;
+            }
+        }
+    }
+
+    async fn stop(self) {
+        self.stop.cancel();
+        let stopped = tokio::time::timeout(Duration::from_secs(30), self.worker).await;
+        assert!(stopped.is_ok(), "worker did not stop");
+    }
+}
+
+fn members(group: &Value) -> BTreeSet<i64> {
+    group["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(Value::as_i64)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn corpus_scan_finds_the_clusters_and_leaves_the_lookalikes_apart() {
+    let github = FakeGithub::start(corpus_dir(), FakeConfig::default())
+        .await
+        .expect("fake github");
+    let stack = Stack::start(&github.base_url()).await;
+    let trigger = stack.trigger("e2e-1").await;
+    let job = trigger["jobId"].as_str().expect("job id").to_owned();
+    let scan = stack.wait(&job, Duration::from_secs(240)).await;
+    assert_eq!(scan["status"], "done", "{scan}");
+    let counts = &scan["counts"];
+    assert_eq!(counts["failed"], 0, "{scan}");
+    assert!(counts["listed"].as_i64().unwrap_or(0) > 200, "{scan}");
+    let repo_id = scan["repoId"].as_i64().expect("repo id");
+
+    let sets = stack.sets(repo_id).await;
+    let set_of: HashMap<i64, usize> = sets
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.iter().map(move |n| (*n, i)))
+        .collect();
+    let truth = truth();
+    let open: BTreeSet<i64> = {
+        let queue = get(
+            &stack.app,
+            &format!("/api/repos/{repo_id}/triage-queue?needsReview=false&limit=200"),
+        )
+        .await;
+        let mut numbers: BTreeSet<i64> = BTreeSet::new();
+        let mut page = queue.json;
+        loop {
+            for item in page["items"].as_array().expect("items") {
+                numbers.insert(item["prNumber"].as_i64().expect("number"));
+            }
+            let Some(cursor) = page["nextCursor"].as_str() else {
+                break;
+            };
+            page = get(
+                &stack.app,
+                &format!(
+                    "/api/repos/{repo_id}/triage-queue?needsReview=false&limit=200&cursor={cursor}"
+                ),
+            )
+            .await
+            .json;
+        }
+        numbers
+    };
+
+    // Every cluster (its open members) sits together in one set.
+    let mut missed = Vec::new();
+    for cluster in truth["clusters"].as_array().expect("clusters") {
+        let open_members: Vec<i64> = members(cluster)
+            .into_iter()
+            .filter(|n| open.contains(n))
+            .collect();
+        if open_members.len() < 2 {
+            continue;
+        }
+        let homes: BTreeSet<Option<&usize>> = open_members.iter().map(|n| set_of.get(n)).collect();
+        if homes.len() != 1 || homes.contains(&None) {
+            missed.push(format!("{} {:?}", cluster["id"], open_members));
+        }
+    }
+    // No look-alike pair shares a set.
+    let mut false_positives = Vec::new();
+    for negative in truth["negatives"].as_array().expect("negatives") {
+        let group: Vec<i64> = members(negative).into_iter().collect();
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                if set_of.get(a).is_some() && set_of.get(a) == set_of.get(b) {
+                    false_positives.push(format!("{} #{a}-#{b}", negative["kind"]));
+                }
+            }
+        }
+    }
+    let clusters = truth["clusters"].as_array().map_or(0, Vec::len);
+    assert!(
+        missed.len() * 20 <= clusters,
+        "more than 5% of the {clusters} clusters missed: {missed:?}"
+    );
+    assert!(
+        false_positives.is_empty(),
+        "look-alikes grouped: {false_positives:?}"
+    );
+
+    // Candidates are symmetric through the API.
+    let (a, b) = sets
+        .iter()
+        .find_map(|s| {
+            let mut it = s.iter();
+            Some((*it.next()?, *it.next()?))
+        })
+        .expect("a set with two members");
+    for (from, to) in [(a, b), (b, a)] {
+        let c = get(
+            &stack.app,
+            &format!("/api/repos/{repo_id}/prs/{from}/candidates?limit=50"),
+        )
+        .await;
+        let listed: Vec<i64> = c.json["candidates"]
+            .as_array()
+            .expect("candidates")
+            .iter()
+            .filter_map(|x| x["candidatePrNumber"].as_i64())
+            .collect();
+        assert!(listed.contains(&to), "#{from} lists {listed:?}, not #{to}");
+    }
+
+    // The same trigger again is the same scan; a new snapshot with nothing changed
+    // fetches no files and keeps every set id.
+    let again = stack.trigger("e2e-1").await;
+    assert_eq!(again["jobId"], trigger["jobId"]);
+    assert_eq!(again["enqueued"], false);
+    github.reset_counters();
+    let ids_before = set_ids(&stack, repo_id).await;
+    let warm = stack.trigger("e2e-2").await;
+    let warm_job = warm["jobId"].as_str().expect("job").to_owned();
+    let warm_scan = stack.wait(&warm_job, Duration::from_secs(60)).await;
+    assert_eq!(warm_scan["status"], "done", "{warm_scan}");
+    assert_eq!(warm_scan["counts"]["enqueued"], 0, "{warm_scan}");
+    let log = github.requests();
+    assert_eq!(
+        log.count_all("/repos/{owner}/{repo}/pulls/{number}/files"),
+        0,
+        "a warm scan fetched files: {log:?}"
+    );
+    assert_eq!(set_ids(&stack, repo_id).await, ids_before);
+    let _ = &stack.state;
+    stack.stop().await;
+}
+
+async fn set_ids(stack: &Stack, repo_id: i64) -> Vec<i64> {
+    let page = get(
+        &stack.app,
+        &format!("/api/repos/{repo_id}/duplicate-sets?limit=100"),
+    )
+    .await;
+    let mut ids: Vec<i64> = page.json["sets"]
+        .as_array()
+        .expect("sets")
+        .iter()
+        .filter_map(|s| s["setId"].as_i64())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
