@@ -55,6 +55,10 @@ pub struct Scores {
     /// Weighted production score over the signals present.
     pub prod: Option<f64>,
     pub issue_refs: Option<f64>,
+    /// Overlap coefficient |A∩B| / min(|A|, |B|) of the shingle sets: how much of the
+    /// smaller change the larger one contains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub containment: Option<f64>,
     /// Winnowing similarity when either PR is in rewrite mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub winnow: Option<f64>,
@@ -109,6 +113,8 @@ pub struct Comparison {
 /// category (SAME_* needs far more) and skipping it keeps `compare` in budget.
 const CONFIRM_GATE: f64 = 0.15;
 const EVIDENCE_CAP: usize = 50;
+/// A change this small (about five lines of code) is too generic to call "contained".
+const MIN_CONTAINED_SHINGLES: u32 = 24;
 const EVIDENCE_LINES: usize = 20;
 
 fn comparable(a: &Fingerprint, b: &Fingerprint) -> bool {
@@ -124,10 +130,23 @@ pub fn score(t: &Thresholds, a: &Fingerprint, b: &Fingerprint) -> (Category, f64
     let mut s = Scores::default();
     let both = comparable(a, b);
     let mut hash_equal = false;
+    let mut contained_small = false;
     if both {
         s.minhash = crate::minhash::estimate(&a.minhash, &b.minhash);
-        if s.minhash.is_none_or(|m| m >= CONFIRM_GATE) {
-            s.jaccard = a.shingles.jaccard(&b.shingles);
+        if s.minhash.is_none_or(|m| m >= CONFIRM_GATE)
+            && !(a.shingles.is_empty() && b.shingles.is_empty())
+        {
+            let (i, x, y) = a.shingles.overlap(&b.shingles);
+            s.jaccard = Some(if x + y == 0 {
+                0.0
+            } else {
+                i as f64 / (x + y - i) as f64
+            });
+            let smaller = x.min(y);
+            if smaller > 0 {
+                s.containment = Some(i as f64 / smaller as f64);
+            }
+            contained_small = a.shingles.total.min(b.shingles.total) >= MIN_CONTAINED_SHINGLES;
         }
         if (a.rewrite || b.rewrite) && !a.winnow.is_empty() && !b.winnow.is_empty() {
             s.winnow = jaccard(&a.winnow, &b.winnow);
@@ -184,6 +203,14 @@ pub fn score(t: &Thresholds, a: &Fingerprint, b: &Fingerprint) -> (Category, f64
             .any(|v| v >= c.same_feature.supporting)
     {
         Category::SameFeature
+    } else if both
+        && contained_small
+        && s.containment.is_some_and(|v| v >= t.base.containment)
+        && paths_contained(a, b)
+    {
+        // One PR carries the other's whole change (a superset): the same feature even
+        // though Jaccard-based signals are diluted by the extra work.
+        Category::SameFeature
     } else if both_production
         && s.tests
             .is_some_and(|v| v >= c.competing_implementation.tests)
@@ -196,6 +223,17 @@ pub fn score(t: &Thresholds, a: &Fingerprint, b: &Fingerprint) -> (Category, f64
         Category::NotRelated
     };
     (category, final_score, s, hash_equal)
+}
+
+/// The smaller PR's primary paths are all among the larger PR's.
+fn paths_contained(a: &Fingerprint, b: &Fingerprint) -> bool {
+    let (small, large) = if a.shingles.total <= b.shingles.total {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    !small.paths.is_empty()
+        && crate::setops::intersection_len(&small.paths, &large.paths) == small.paths.len()
 }
 
 /// Full comparison; evidence is filled for every stored category (not NOT_RELATED).

@@ -145,7 +145,7 @@ pub fn lexical(lang: Lang, lines: &[DiffLine<'_>], out: &mut Extracted) {
         }
         let top_level = !raw.starts_with([' ', '\t']);
         match lang {
-            Lang::TypeScript | Lang::Tsx | Lang::JavaScript => js_line(l.sign, t, out),
+            Lang::TypeScript | Lang::Tsx | Lang::JavaScript => js_line(l.sign, t, top_level, out),
             Lang::Python => py_line(l.sign, t, top_level, out),
             Lang::Rust => rust_line(l.sign, t, out),
             Lang::Go => go_line(l.sign, t, &mut in_go_import_block, out),
@@ -154,7 +154,7 @@ pub fn lexical(lang: Lang, lines: &[DiffLine<'_>], out: &mut Extracted) {
     }
 }
 
-fn js_line(sign: Sign, t: &str, out: &mut Extracted) {
+fn js_line(sign: Sign, t: &str, top_level: bool, out: &mut Extracted) {
     if t.starts_with("import ") || t.starts_with("import{") {
         if let Some(i) = t.find(" from ") {
             if let Some(m) = quoted(&t[i..]) {
@@ -223,6 +223,10 @@ fn js_line(sign: Sign, t: &str, out: &mut Extracted) {
         "namespace",
     ] {
         if let Some(r) = strip_word(s, kw) {
+            if matches!(kw, "const" | "let" | "var") && !top_level {
+                // Locals inside a function body are not symbols of the change.
+                return;
+            }
             let name = ident(r.trim_start_matches('*').trim_start());
             if !name.is_empty() {
                 out.add_symbol(sign, name);
