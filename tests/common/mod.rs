@@ -2,6 +2,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+pub mod github;
+
 use std::sync::Arc;
 
 use axum::Router;

@@ -1,0 +1,664 @@
+//! The GitHub client against the fake GitHub: pagination, conditional requests with a
+//! durable ETag memory, rate-limit pauses, retries, app tokens, Check Runs, and logs that
+//! never show a secret.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clawtriage::fake_github::{FakeConfig, FakeGithub, Faults, RateLimitSettings};
+use clawtriage::github::{
+    Credentials, GithubClient, GithubError, NewCheckRun, RetryPolicy, is_binary,
+};
+use clawtriage::scan::source::{PrSource, SourceError};
+use common::github::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn lists_hundreds_of_open_prs_and_files_across_pages() {
+    let fake = fake(corpus(260, 5, 270)).await;
+    let client = public_client(&fake, Some("t0ken"), None);
+
+    let repo = PrSource::repository(&client, OWNER, REPO)
+        .await
+        .expect("repo");
+    assert_eq!((repo.owner.as_str(), repo.name.as_str()), (OWNER, REPO));
+    assert_eq!(repo.github_id, 900_001);
+    assert_eq!(repo.default_branch, "main");
+
+    let listing = client.open_pulls(OWNER, REPO, None).await.expect("listing");
+    assert!(listing.complete);
+    assert_eq!(listing.pulls.len(), 260);
+    let numbers: Vec<i32> = listing.pulls.iter().map(|p| p.number).collect();
+    let expected: Vec<i32> = (1..=260).rev().collect();
+    assert_eq!(numbers, expected, "every open PR once, newest first");
+    let first = &listing.pulls[0];
+    assert_eq!(first.state, "open");
+    assert!(first.draft, "PR 260 is a draft");
+    assert_eq!(first.head_sha, format!("{:040x}", 260));
+    assert_eq!(first.head_ref.as_deref(), Some("feature-260"));
+    assert_eq!(first.base_ref.as_deref(), Some("main"));
+    assert_eq!(first.author_login.as_deref(), Some("dev1"));
+    assert!(first.created_at.is_some() && first.updated_at.is_some());
+
+    let files = client.files(OWNER, REPO, 1).await.expect("files");
+    assert_eq!(files.len(), 270);
+    assert_eq!(files[0].path, "src/module_0000.ts");
+    assert_eq!(files[269].path, "src/module_0269.ts");
+    assert!(files.iter().all(|f| f.patch.is_some() && !is_binary(f)));
+
+    let log = fake.requests();
+    assert_eq!(log.count(PULLS, 200), 3, "3 list pages: {:?}", log.by_route);
+    assert_eq!(log.count(FILES, 200), 3, "3 files pages");
+    assert_eq!(log.count(REPOSITORY, 200), 1);
+    assert_eq!(log.total, 7);
+    let usage = client.usage();
+    assert_eq!(usage.requests, 7);
+    assert_eq!(usage.not_modified, 0);
+    assert_eq!(usage.rate_limit_remaining, Some(5000 - 7));
+    assert!(usage.rate_limit_reset.is_some());
+}
+
+#[tokio::test]
+async fn a_second_pass_is_answered_by_304s_for_free_and_the_memory_survives_a_restart() {
+    let db = clawtriage::testing::fresh_db().await;
+    let fake = fake(corpus(250, 0, 250)).await;
+
+    let pass = |client: GithubClient| async move {
+        let listing = client.open_pulls(OWNER, REPO, None).await.expect("listing");
+        let files = client.files(OWNER, REPO, 1).await.expect("files");
+        (listing.pulls.len(), files.len(), client.usage())
+    };
+
+    let first = public_client(&fake, None, Some(db.clone()));
+    let (pulls, files, usage) = pass(first.clone()).await;
+    assert_eq!((pulls, files), (250, 250));
+    assert_eq!((usage.requests, usage.not_modified), (6, 0));
+    let budget = fake.rate_limit_remaining();
+    assert_eq!(budget, 5000 - 6);
+
+    // Same client, unchanged data: every page is a 304, the budget does not move.
+    let (pulls, files, usage) = pass(first.clone()).await;
+    assert_eq!((pulls, files), (250, 250));
+    assert_eq!((usage.requests, usage.not_modified), (12, 6));
+    assert_eq!(fake.rate_limit_remaining(), budget);
+    assert_eq!(fake.requests().count(PULLS, 304), 3);
+    assert_eq!(fake.requests().count(FILES, 304), 3);
+
+    // A new client on the same database (a restart): still all 304s.
+    let restarted = public_client(&fake, None, Some(db.clone()));
+    let (pulls, files, usage) = pass(restarted).await;
+    assert_eq!((pulls, files), (250, 250));
+    assert_eq!((usage.requests, usage.not_modified), (6, 6));
+    assert_eq!(fake.rate_limit_remaining(), budget);
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM http_cache")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(stored, 6, "one row per page");
+
+    // Without the database a new client has no memory and pays again.
+    let forgetful = public_client(&fake, None, None);
+    let (_, _, usage) = pass(forgetful).await;
+    assert_eq!(usage.not_modified, 0);
+    assert_eq!(fake.rate_limit_remaining(), budget - 6);
+}
+
+#[tokio::test]
+async fn a_spent_budget_pauses_the_listing_until_the_reset_and_then_completes_it() {
+    let fake = fake(corpus(250, 0, 2)).await;
+    let client = public_client(&fake, None, None);
+    // Two requests left, the reset two seconds away: page 3 must wait for it.
+    fake.set_rate_limit(RateLimitSettings {
+        limit: 100,
+        remaining: Some(2),
+        reset_seconds: 2,
+    });
+    let started = Instant::now();
+    let listing = client.open_pulls(OWNER, REPO, None).await.expect("listing");
+    let waited = started.elapsed();
+    assert!(listing.complete);
+    assert_eq!(listing.pulls.len(), 250);
+    assert!(
+        waited >= Duration::from_secs(2),
+        "resumed only after the reset, waited {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_secs(8),
+        "not much longer: {waited:?}"
+    );
+    assert_eq!(fake.requests().count(PULLS, 200), 3);
+
+    // A client that does not know the budget is spent learns it from GitHub's 403.
+    fake.set_rate_limit(RateLimitSettings {
+        limit: 100,
+        remaining: Some(0),
+        reset_seconds: 2,
+    });
+    let unaware = public_client(&fake, None, None);
+    let started = Instant::now();
+    let repo = unaware
+        .repository(OWNER, REPO)
+        .await
+        .expect("repo after reset");
+    assert_eq!(repo.name, REPO);
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    assert_eq!(fake.requests().count(REPOSITORY, 403), 1);
+    assert_eq!(fake.requests().count(REPOSITORY, 200), 1);
+}
+
+#[tokio::test]
+async fn a_reset_further_away_than_allowed_is_a_typed_transient_error() {
+    let fake = fake(corpus(3, 0, 2)).await;
+    fake.set_rate_limit(RateLimitSettings {
+        limit: 100,
+        remaining: Some(0),
+        reset_seconds: 600,
+    });
+    let mut settings = settings(&fake, Credentials::Public { token: None });
+    settings.max_rate_limit_wait = Duration::from_secs(1);
+    let client = GithubClient::new(settings, None).expect("client");
+    let started = Instant::now();
+    let err = client
+        .list_open_pulls(OWNER, REPO, None)
+        .await
+        .expect_err("must not wait 10 minutes");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(matches!(err, GithubError::RateLimited { .. }), "{err:?}");
+    assert!(matches!(SourceError::from(err), SourceError::Transient(_)));
+}
+
+#[tokio::test]
+async fn flaky_github_is_survived_within_the_retry_bound() {
+    let config = FakeConfig {
+        faults: Faults {
+            error_rate: 0.1,
+            secondary_every: Some(9),
+            secondary_retry_after: 0,
+            latency_ms: 0,
+        },
+        seed: 42,
+        ..FakeConfig::default()
+    };
+    let fake = FakeGithub::start_with(corpus(230, 0, 120), config)
+        .await
+        .expect("fake");
+    let client = public_client(&fake, None, None);
+    let listing = client.open_pulls(OWNER, REPO, None).await.expect("listing");
+    assert_eq!(listing.pulls.len(), 230);
+    for number in 1..=40 {
+        let files = client.files(OWNER, REPO, number).await.expect("files");
+        assert_eq!(files.len(), if number == 1 { 120 } else { 2 });
+    }
+    let log = fake.requests();
+    let failures: u64 = log
+        .by_route
+        .values()
+        .flat_map(|s| s.iter())
+        .filter(|(status, _)| matches!(**status, 502 | 403))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(failures >= 5, "faults were injected: {:?}", log.by_route);
+    assert!(
+        log.by_route.values().any(|s| s.contains_key(&403)),
+        "secondary limits were hit"
+    );
+}
+
+#[tokio::test]
+async fn a_total_outage_fails_fast_with_a_typed_error() {
+    let config = FakeConfig {
+        faults: Faults {
+            error_rate: 1.0,
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    };
+    let fake = FakeGithub::start_with(corpus(3, 0, 2), config)
+        .await
+        .expect("fake");
+    let mut settings = settings(&fake, Credentials::Public { token: None });
+    settings.retry = RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        secondary_default_wait: Duration::from_millis(20),
+    };
+    let client = GithubClient::new(settings, None).expect("client");
+    let started = Instant::now();
+    let err = client
+        .list_open_pulls(OWNER, REPO, None)
+        .await
+        .expect_err("GitHub is down");
+    assert!(started.elapsed() < Duration::from_secs(2), "no hang");
+    match &err {
+        GithubError::Unavailable { attempts, last, .. } => {
+            assert_eq!(*attempts, 4);
+            assert!(last.contains("502"), "{last}");
+        }
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    assert_eq!(fake.requests().count(PULLS, 502), 4);
+    assert!(matches!(SourceError::from(err), SourceError::Transient(_)));
+
+    // Nothing listening at all: connection errors, same bound.
+    let port = clawtriage::testing::free_port();
+    let mut settings = settings_for_url(&format!("http://127.0.0.1:{port}"));
+    settings.retry.max_attempts = 3;
+    let client = GithubClient::new(settings, None).expect("client");
+    let started = Instant::now();
+    let err = client.repository(OWNER, REPO).await.expect_err("refused");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(
+        matches!(err, GithubError::Unavailable { attempts: 3, .. }),
+        "{err:?}"
+    );
+}
+
+fn settings_for_url(url: &str) -> clawtriage::github::GithubSettings {
+    let mut settings =
+        clawtriage::github::GithubSettings::new(url, Credentials::Public { token: None });
+    settings.retry = fast_retry();
+    settings
+}
+
+#[tokio::test]
+async fn missing_things_are_permanent_errors() {
+    let fake = fake(corpus(3, 0, 2)).await;
+    let client = public_client(&fake, None, None);
+    let err = client.repository(OWNER, "nope").await.expect_err("404");
+    assert!(
+        matches!(err, GithubError::NotFound { status: 404, .. }),
+        "{err:?}"
+    );
+    assert!(matches!(SourceError::from(err), SourceError::Permanent(_)));
+    let err = client.files(OWNER, REPO, 999).await.expect_err("404");
+    assert!(matches!(err, SourceError::Permanent(_)));
+    let err = client
+        .repository("../etc", REPO)
+        .await
+        .expect_err("bad name");
+    assert!(matches!(err, GithubError::Malformed { .. }));
+    assert_eq!(
+        fake.requests().count(REPOSITORY, 404),
+        1,
+        "404s are not retried"
+    );
+}
+
+#[tokio::test]
+async fn max_open_prs_cuts_the_listing_and_says_so() {
+    let fake = fake(corpus(260, 0, 2)).await;
+    let client = public_client(&fake, None, None);
+    let listing = client
+        .open_pulls(OWNER, REPO, Some(150))
+        .await
+        .expect("listing");
+    assert_eq!(listing.pulls.len(), 150);
+    assert!(!listing.complete);
+    assert_eq!(listing.pulls[0].number, 260, "the newest first");
+    assert_eq!(
+        fake.requests().count(PULLS, 200),
+        2,
+        "no page beyond the cut"
+    );
+
+    let listing = client
+        .open_pulls(OWNER, REPO, Some(200))
+        .await
+        .expect("listing");
+    assert_eq!((listing.pulls.len(), listing.complete), (200, false));
+    let listing = client
+        .open_pulls(OWNER, REPO, Some(260))
+        .await
+        .expect("listing");
+    assert_eq!((listing.pulls.len(), listing.complete), (260, true));
+    let listing = client
+        .open_pulls(OWNER, REPO, Some(1000))
+        .await
+        .expect("listing");
+    assert_eq!((listing.pulls.len(), listing.complete), (260, true));
+}
+
+#[tokio::test]
+async fn mutations_change_the_listing_and_the_etag() {
+    let fake = fake(corpus(120, 3, 2)).await;
+    let client = public_client(&fake, None, None);
+    let before = client.open_pulls(OWNER, REPO, None).await.expect("listing");
+    assert_eq!(before.pulls.len(), 120);
+    let closed_before = client
+        .recently_closed(OWNER, REPO, "2020-01-01T00:00:00Z".parse().expect("date"))
+        .await
+        .expect("closed");
+    assert_eq!(closed_before.len(), 3);
+
+    let since = chrono::Utc::now() - chrono::Duration::seconds(2);
+    let new = fake
+        .add_pull(
+            OWNER,
+            REPO,
+            json!({"title": "Brand new", "files": files(1, "new")}),
+        )
+        .expect("add");
+    assert_eq!(new, 124);
+    fake.set_head(OWNER, REPO, 5, &"e".repeat(40), Some(files(3, "moved")))
+        .expect("head");
+    fake.close_pull(OWNER, REPO, 7, true).expect("merge");
+    fake.close_pull(OWNER, REPO, 8, false).expect("close");
+    fake.reset_counters();
+
+    let after = client.open_pulls(OWNER, REPO, None).await.expect("listing");
+    let numbers: Vec<i32> = after.pulls.iter().map(|p| p.number).collect();
+    assert_eq!(after.pulls.len(), 119);
+    assert_eq!(numbers[0], 124, "the new PR is the newest");
+    assert!(!numbers.contains(&7) && !numbers.contains(&8));
+    let moved = after.pulls.iter().find(|p| p.number == 5).expect("pr 5");
+    assert_eq!(moved.head_sha, "e".repeat(40));
+    let log = fake.requests();
+    assert_eq!(log.count(PULLS, 200), 2, "both pages changed: new ETags");
+
+    let files = client.files(OWNER, REPO, 5).await.expect("files");
+    assert_eq!(files.len(), 3);
+    assert!(
+        files[0]
+            .patch
+            .as_deref()
+            .is_some_and(|p| p.contains("moved"))
+    );
+
+    let recent = client
+        .recently_closed(OWNER, REPO, since)
+        .await
+        .expect("closed");
+    let mut states: Vec<(i32, String)> =
+        recent.iter().map(|p| (p.number, p.state.clone())).collect();
+    states.sort();
+    assert_eq!(
+        states,
+        vec![(7, "merged".to_owned()), (8, "closed".to_owned())],
+        "only what changed since, merged told apart"
+    );
+
+    let detail = client.pull_request(OWNER, REPO, 5).await.expect("detail");
+    assert_eq!(detail.pr.head_sha, "e".repeat(40));
+    assert_eq!(detail.changed_files, Some(3));
+    assert_eq!((detail.additions, detail.deletions), (Some(3), Some(3)));
+    assert_eq!(detail.mergeable, Some(true));
+}
+
+#[tokio::test]
+async fn binary_and_truncated_files_are_recognised() {
+    let mut big = file_json("src/huge.ts", "x");
+    big.as_object_mut().expect("object").remove("patch");
+    big["additions"] = 5000.into();
+    let png = json!({"filename": "assets/logo.png", "status": "added", "additions": 0, "deletions": 0, "changes": 0, "sha": "d"});
+    let blob = json!({"filename": "bin/tool", "status": "modified", "additions": 0, "deletions": 0, "changes": 0, "sha": "d"});
+    let renamed = json!({"filename": "src/new.ts", "previous_filename": "src/old.ts", "status": "renamed", "additions": 0, "deletions": 0, "changes": 0, "sha": "d"});
+    let corpus = clawtriage::fake_github::Corpus::new()
+        .with_repo(repo_json(OWNER, REPO))
+        .with_pull(
+            OWNER,
+            REPO,
+            pull_json(OWNER, REPO, 1, "open"),
+            vec![file_json("src/a.ts", "a"), big, png, blob, renamed],
+        );
+    let fake = fake(corpus).await;
+    let client = public_client(&fake, None, None);
+    let files = client.pull_files(OWNER, REPO, 1).await.expect("files");
+    let flags: Vec<(&str, bool, bool)> = files
+        .iter()
+        .map(|f| (f.file.path.as_str(), f.binary, f.truncated))
+        .collect();
+    assert_eq!(
+        flags,
+        vec![
+            ("src/a.ts", false, false),
+            ("src/huge.ts", false, true),
+            ("assets/logo.png", true, false),
+            ("bin/tool", true, false),
+            ("src/new.ts", false, false),
+        ]
+    );
+    assert_eq!(files[4].file.previous_path.as_deref(), Some("src/old.ts"));
+    assert!(files[1].file.patch.is_none());
+}
+
+#[tokio::test]
+async fn app_mode_reuses_the_installation_token_and_publishes_check_runs() {
+    let fake = fake(corpus(5, 0, 2)).await;
+    let client = app_client(&fake);
+    assert!(client.is_app());
+    client.open_pulls(OWNER, REPO, None).await.expect("listing");
+    client.files(OWNER, REPO, 2).await.expect("files");
+    client.repository(OWNER, REPO).await.expect("repo");
+    let tokens = fake.token_requests();
+    assert_eq!(tokens.len(), 1, "one token for all calls");
+    assert_eq!(tokens[0].installation_id, 1);
+    assert_eq!(tokens[0].claims["iss"], json!(APP_ID));
+    let (iat, exp) = (
+        tokens[0].claims["iat"].as_i64().expect("iat"),
+        tokens[0].claims["exp"].as_i64().expect("exp"),
+    );
+    assert!(
+        exp - iat <= 600,
+        "GitHub refuses JWTs living over 10 minutes"
+    );
+    let log = fake.requests();
+    assert_eq!(
+        log.count("GET /repos/{owner}/{repo}/installation", 200),
+        1,
+        "installation looked up once"
+    );
+
+    let run = NewCheckRun {
+        name: "clawtriage".into(),
+        head_sha: "a".repeat(40),
+        status: "completed".into(),
+        conclusion: Some("neutral".into()),
+        details_url: None,
+        external_id: Some("analysis-1".into()),
+        completed_at: None,
+        output: Some(clawtriage::github::CheckRunOutput {
+            title: "No duplicates".into(),
+            summary: "Nothing found.".into(),
+            text: None,
+        }),
+    };
+    let created = client
+        .create_check_run(OWNER, REPO, &run)
+        .await
+        .expect("check run");
+    assert_eq!(created.id, 1);
+    let recorded = fake.check_runs();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].body["head_sha"], json!("a".repeat(40)));
+    assert_eq!(recorded[0].body["conclusion"], json!("neutral"));
+    assert_eq!(recorded[0].body["output"]["title"], json!("No duplicates"));
+    assert_eq!(fake.token_requests().len(), 1, "still the same token");
+
+    // A public client cannot publish Check Runs.
+    let public = public_client(&fake, Some("t"), None);
+    let err = public
+        .create_check_run(OWNER, REPO, &run)
+        .await
+        .expect_err("no app");
+    assert!(matches!(err, GithubError::AppRequired(_)));
+}
+
+#[tokio::test]
+async fn installation_tokens_close_to_expiry_are_replaced() {
+    // Tokens living 4 minutes are inside the 5-minute refresh margin: never reused.
+    let config = FakeConfig {
+        token_ttl: Duration::from_secs(240),
+        ..FakeConfig::default()
+    };
+    let fake = FakeGithub::start_with(corpus(3, 0, 2), config)
+        .await
+        .expect("fake");
+    let client = app_client(&fake);
+    client.repository(OWNER, REPO).await.expect("repo");
+    client.repository(OWNER, REPO).await.expect("repo");
+    assert_eq!(fake.token_requests().len(), 2);
+}
+
+#[tokio::test]
+async fn app_mode_without_an_installation_and_a_bad_key_are_clear_errors() {
+    let fake = fake(corpus(3, 0, 2)).await;
+    let client = app_client(&fake);
+    let err = client
+        .repository(OWNER, "missing")
+        .await
+        .expect_err("no installation");
+    assert!(matches!(err, GithubError::NotInstalled { .. }), "{err:?}");
+
+    let credentials = Credentials::App(clawtriage::github::AppCredentials {
+        app_id: 1,
+        private_key_pem: clawtriage::secret::Secret::new("not a key"),
+    });
+    let err = GithubClient::new(settings(&fake, credentials), None).expect_err("bad key");
+    assert!(matches!(err, GithubError::Config(_)));
+    assert!(err.to_string().contains("GITHUB_PRIVATE_KEY_PEM"));
+
+    // A key pasted into an environment variable with literal \n still works.
+    let escaped = TEST_APP_KEY.replace('\n', "\\n");
+    let credentials = Credentials::App(clawtriage::github::AppCredentials {
+        app_id: APP_ID,
+        private_key_pem: clawtriage::secret::Secret::new(escaped),
+    });
+    let client = GithubClient::new(settings(&fake, credentials), None).expect("escaped key");
+    client.repository(OWNER, REPO).await.expect("works");
+}
+
+#[tokio::test]
+async fn hybrid_mode_uses_the_installation_where_there_is_one() {
+    let fake = fake(corpus(3, 0, 2)).await;
+    let credentials = Credentials::Hybrid {
+        token: Some(clawtriage::secret::Secret::new("public-token")),
+        app: app_credentials(),
+    };
+    let client = GithubClient::new(settings(&fake, credentials), None).expect("client");
+    client.repository(OWNER, REPO).await.expect("repo");
+    assert_eq!(fake.token_requests().len(), 1);
+    // Not installed there: the public token reads it (the fake 404s it anyway).
+    let err = client
+        .repository(OWNER, "elsewhere")
+        .await
+        .expect_err("404");
+    assert!(matches!(err, GithubError::NotFound { .. }));
+}
+
+#[tokio::test]
+async fn client_from_config_reads_the_github_settings() {
+    let fake = fake(corpus(3, 0, 2)).await;
+    let url = fake.base_url();
+    let config = common::config(&[
+        "--github-api-url",
+        url.as_str(),
+        "--github-token",
+        "cfg-token",
+    ]);
+    let client = GithubClient::from_config(&config, None).expect("client");
+    assert!(!client.is_app());
+    client.repository(OWNER, REPO).await.expect("repo");
+
+    // `=` form: the PEM starts with dashes, which clap would read as a flag.
+    let pem = format!("--github-private-key-pem={TEST_APP_KEY}");
+    let config = common::config(&[
+        "--github-api-url",
+        url.as_str(),
+        "--github-mode",
+        "app",
+        "--github-app-id",
+        "4242",
+        pem.as_str(),
+    ]);
+    let client = GithubClient::from_config(&config, None).expect("client");
+    assert!(client.is_app());
+    client.repository(OWNER, REPO).await.expect("repo");
+    assert_eq!(fake.token_requests().len(), 1);
+}
+
+/// A `MakeWriter` collecting everything into one buffer.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn logs_never_show_tokens_keys_or_patches() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let config = FakeConfig {
+        faults: Faults {
+            error_rate: 0.2,
+            secondary_every: Some(5),
+            secondary_retry_after: 0,
+            latency_ms: 0,
+        },
+        ..FakeConfig::default()
+    };
+    let token = "ghp_SUPERSECRETTOKEN1234567890";
+    let corpus = corpus(120, 0, 3);
+    let fake = FakeGithub::start_with(corpus, config).await.expect("fake");
+    let db = clawtriage::testing::fresh_db().await;
+    let client = public_client(&fake, Some(token), Some(db));
+    client.open_pulls(OWNER, REPO, None).await.expect("listing");
+    client
+        .open_pulls(OWNER, REPO, None)
+        .await
+        .expect("listing again");
+    client.files(OWNER, REPO, 1).await.expect("files");
+    client.repository(OWNER, "missing").await.expect_err("404");
+
+    let app = app_client(&fake);
+    app.files(OWNER, REPO, 1).await.expect("files");
+    let installation_token = fake.token_requests()[0].jwt.clone();
+    let issued = app.installation_token(1).await.expect("token");
+
+    let logs = String::from_utf8(capture.0.lock().expect("lock").clone()).expect("utf8");
+    assert!(
+        logs.contains("GitHub GET"),
+        "the requests were logged: {logs}"
+    );
+    assert!(
+        logs.contains("retry") || logs.contains("secondary"),
+        "retries were logged"
+    );
+    for secret in [
+        token,
+        "SUPERSECRET",
+        "Authorization",
+        "authorization",
+        issued.expose(),
+        installation_token.as_str(),
+        "BEGIN RSA",
+        "old big",
+        "new big",
+        "@@ -1 +1 @@",
+    ] {
+        assert!(!logs.contains(secret), "logs contain {secret:?}");
+    }
+}
