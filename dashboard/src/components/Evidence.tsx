@@ -66,7 +66,6 @@ function DiffColumn({ title, lines }: { title: string; lines: Evidence["linesA"]
               <mark key={i} className={l.sign === "-" ? "del" : "add"}>
                 {l.sign === "-" ? "-" : "+"}
                 {l.text}
-                {"\n"}
               </mark>
             ))}
           </pre>
