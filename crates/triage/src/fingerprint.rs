@@ -505,5 +505,9 @@ pub(crate) fn build(ctx: &Ctx<'_>, pr: &PrInput) -> Fingerprint {
 /// otherwise.
 fn extract_symbols(path: &str, lines: &[DiffLine<'_>], out: &mut Extracted) {
     let lang = Lang::from_path(path);
-    crate::extract::lexical(lang, lines, out);
+    if lang == Lang::Other {
+        crate::extract::lexical(lang, lines, out);
+    } else {
+        crate::ts::extract(lang, lines, out);
+    }
 }

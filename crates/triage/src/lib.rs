@@ -26,6 +26,7 @@ pub mod setops;
 pub mod sets;
 pub mod shingle;
 pub mod tokenize;
+pub mod ts;
 
 pub use base::BaseSuggestion;
 pub use channel::Channel;
