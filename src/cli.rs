@@ -36,6 +36,8 @@ pub enum Command {
     Migrate(Config),
     /// Ask a running server to scan a repository (POST /api/ops/public-scan).
     Trigger(TriggerArgs),
+    /// Serve a corpus directory as a fake GitHub REST API (tests and the offline demo).
+    FakeGithub(crate::fake_github::FakeGithubArgs),
 }
 
 /// Arguments of `clawtriage trigger`.
@@ -111,6 +113,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::supervisor::migrate_only(config).await
             }
             Command::Trigger(args) => trigger(args).await,
+            Command::FakeGithub(args) => crate::fake_github::run(args).await,
         }
     })
 }

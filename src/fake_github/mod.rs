@@ -321,6 +321,8 @@ pub async fn run(args: FakeGithubArgs) -> anyhow::Result<()> {
         ..FakeConfig::default()
     };
     let fake = FakeGithub::bind(corpus, config, SocketAddr::new(args.bind, args.port)).await?;
+    // The URL alone on stdout first, so scripts can read where to point GITHUB_API_URL.
+    println!("{}", fake.base_url());
     tracing::info!(
         url = %fake.base_url(),
         repos,
@@ -329,7 +331,6 @@ pub async fn run(args: FakeGithubArgs) -> anyhow::Result<()> {
         args.corpus.display(),
         fake.base_url()
     );
-    println!("{}", fake.base_url());
     shutdown_signal().await;
     fake.stop().await;
     Ok(())
