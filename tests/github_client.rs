@@ -504,6 +504,20 @@ async fn installation_tokens_close_to_expiry_are_replaced() {
 }
 
 #[tokio::test]
+async fn a_token_github_no_longer_accepts_is_replaced_once() {
+    let fake = fake(corpus(3, 0, 2)).await;
+    let client = app_client(&fake);
+    client.repository(OWNER, REPO).await.expect("repo");
+    fake.revoke_tokens();
+    client
+        .repository(OWNER, REPO)
+        .await
+        .expect("repo with a new token");
+    assert_eq!(fake.token_requests().len(), 2);
+    assert_eq!(fake.requests().count(REPOSITORY, 401), 1);
+}
+
+#[tokio::test]
 async fn app_mode_without_an_installation_and_a_bad_key_are_clear_errors() {
     let fake = fake(corpus(3, 0, 2)).await;
     let client = app_client(&fake);

@@ -250,6 +250,12 @@ impl FakeGithub {
         self.shared.lock().close_pull(owner, repo, number, merged)
     }
 
+    /// Invalidates every installation token handed out (as if they had expired), so
+    /// clients must notice the 401 and fetch new ones.
+    pub fn revoke_tokens(&self) {
+        self.shared.lock().tokens.clear();
+    }
+
     /// Check Runs received.
     pub fn check_runs(&self) -> Vec<RecordedCheckRun> {
         self.shared.lock().check_runs.clone()

@@ -75,12 +75,16 @@ pub fn classify(status: u16, headers: &HeaderMap, body: &str) -> Refusal {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let secondary = body.to_ascii_lowercase().contains("secondary rate limit");
-    if retry_after.is_some() || secondary {
+    // GitHub's documented order: a secondary-limit message wins; else a spent budget
+    // means wait for the reset; else a `retry-after` alone is a secondary limit too.
+    if body.to_ascii_lowercase().contains("secondary rate limit") {
         return Refusal::Secondary { retry_after };
     }
     if let Some(limit) = RateLimit::from_headers(headers).filter(|l| l.remaining == 0) {
         return Refusal::Primary(limit);
+    }
+    if retry_after.is_some() {
+        return Refusal::Secondary { retry_after };
     }
     if status == 429 {
         Refusal::TooMany
