@@ -652,6 +652,8 @@ async fn logs_never_show_tokens_keys_or_patches() {
     let installation_token = fake.token_requests()[0].jwt.clone();
     let issued = app.installation_token(1).await.expect("token");
 
+    // A stray `{:?}` of a client (with its caches full) shows no secret either.
+    tracing::debug!("clients: {client:?} {app:?}");
     let logs = String::from_utf8(capture.0.lock().expect("lock").clone()).expect("utf8");
     assert!(
         logs.contains("GitHub GET"),

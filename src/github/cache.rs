@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex};
 
 use sqlx::PgPool;
 
-/// One remembered answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One remembered answer. Its `Debug` shows sizes, not the body (which may hold patches).
+#[derive(Clone, PartialEq, Eq)]
 pub struct CachedAnswer {
     /// The `ETag` header, verbatim (weak or strong).
     pub etag: String,
@@ -28,6 +28,16 @@ pub struct CachedAnswer {
     pub link: Option<String>,
 }
 
+impl std::fmt::Debug for CachedAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedAnswer")
+            .field("etag", &self.etag)
+            .field("body_bytes", &self.body.len())
+            .field("link", &self.link.is_some())
+            .finish()
+    }
+}
+
 impl CachedAnswer {
     fn size(&self) -> usize {
         self.etag.len() + self.body.len() + self.link.as_ref().map_or(0, String::len)
@@ -35,10 +45,20 @@ impl CachedAnswer {
 }
 
 /// The ETag memory: in-process LRU, optionally backed by Postgres.
-#[derive(Debug)]
 pub struct EtagCache {
     memory: Mutex<Lru>,
     db: Option<PgPool>,
+}
+
+impl std::fmt::Debug for EtagCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let memory = self.lock();
+        f.debug_struct("EtagCache")
+            .field("entries", &memory.entries.len())
+            .field("bytes", &memory.bytes)
+            .field("durable", &self.db.is_some())
+            .finish()
+    }
 }
 
 impl EtagCache {
@@ -136,7 +156,6 @@ pub async fn prune(
 /// Least-recently-used map bounded by the total size of its values. Eviction scans for
 /// the oldest entry; with at most a few thousand pages that is cheaper than it sounds and
 /// keeps the code obvious.
-#[derive(Debug)]
 struct Lru {
     entries: HashMap<String, (Arc<CachedAnswer>, u64)>,
     clock: u64,

@@ -80,8 +80,8 @@ impl Call {
     }
 }
 
-/// A successful answer.
-#[derive(Debug, Clone)]
+/// A successful answer. Its `Debug` leaves the body out (it may hold patches).
+#[derive(Clone)]
 pub struct Answer {
     /// The 2xx status (200 for an answer served from the ETag memory).
     pub status: u16,
@@ -91,6 +91,16 @@ pub struct Answer {
     pub link: Option<String>,
     /// Whether GitHub answered 304 and the body came from the ETag memory.
     pub not_modified: bool,
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("not_modified", &self.not_modified)
+            .finish()
+    }
 }
 
 impl GithubClient {
