@@ -3,6 +3,7 @@
 //! ```text
 //! cargo bench -p clawtriage-triage --bench engine
 //! CLAWTRIAGE_BENCH_CORPUS=/tmp/bench-corpus/acme/webapp cargo bench -p clawtriage-triage --bench engine
+//! CLAWTRIAGE_BENCH_QUICK=1 cargo bench -p clawtriage-triage --bench engine   # summary lines only
 //! ```
 //!
 //! Reports fingerprinting throughput (PRs/s and MB/s of patch text, single thread) for
@@ -128,6 +129,9 @@ fn bench(c: &mut Criterion) {
         t.elapsed().as_secs_f64() * 1e6 / pairs.len().max(1) as f64
     );
 
+    if std::env::var_os("CLAWTRIAGE_BENCH_QUICK").is_some() {
+        return;
+    }
     let mut g = c.benchmark_group("fingerprint");
     g.sample_size(10);
     g.throughput(Throughput::Elements(prs.len() as u64));

@@ -28,23 +28,24 @@ impl DocStructure {
         }
     }
 
-    /// Jaccard of the tagged union of headings, fences and refs.
+    /// Jaccard of the tagged union of headings, fences and refs (the parts are
+    /// disjoint, so intersections and sizes simply add up; no allocation).
     pub fn similarity(&self, other: &DocStructure) -> Option<f64> {
-        let a = self.tagged();
-        let b = other.tagged();
-        crate::setops::jaccard(&a, &b)
-    }
-
-    fn tagged(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .headings
-            .iter()
-            .map(|h| format!("h:{h}"))
-            .chain(self.fences.iter().map(|f| format!("f:{f}")))
-            .chain(self.refs.iter().map(|r| format!("r:{r}")))
-            .collect();
-        v.sort_unstable();
-        v
+        let parts = [
+            (&self.headings, &other.headings),
+            (&self.fences, &other.fences),
+            (&self.refs, &other.refs),
+        ];
+        let (mut inter, mut total) = (0usize, 0usize);
+        for (a, b) in parts {
+            let i = crate::setops::intersection_len(a, b);
+            inter += i;
+            total += a.len() + b.len() - i;
+        }
+        if total == 0 {
+            return None;
+        }
+        Some(inter as f64 / total as f64)
     }
 }
 

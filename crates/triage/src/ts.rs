@@ -46,7 +46,7 @@ pub fn extract(lang: Lang, lines: &[DiffLine<'_>], out: &mut Extracted) {
         if signed.is_empty() {
             continue;
         }
-        let text = skeleton(&signed);
+        let text = skeleton(lang, &signed);
         let parsed = if text.len() <= MAX_FRAGMENT {
             parse_and_collect(lang, &text, sign, out)
         } else {
@@ -58,33 +58,144 @@ pub fn extract(lang: Lang, lines: &[DiffLine<'_>], out: &mut Extracted) {
     }
 }
 
-/// Declarations live at the top level or one level in (class members, methods); deeper
-/// lines are function bodies. Parsing only this skeleton keeps tree-sitter's view of the
-/// declarations at a fraction of the cost (bodies are most of a change's text).
-const MAX_INDENT: usize = 4;
-
-fn indent_width(s: &str) -> usize {
-    let mut w = 0;
-    for c in s.chars() {
-        match c {
-            ' ' => w += 1,
-            '\t' => w += 4,
-            _ => break,
+/// The declaration skeleton of a fragment: function and method *bodies* are dropped,
+/// everything at module level or directly inside a class/interface/impl/object block is
+/// kept, and so are the braces that open and close the dropped bodies, so the skeleton
+/// stays balanced. Bodies are most of a change's text, and tree-sitter's view of the
+/// declarations is the same without them — at a fraction of the parse cost.
+/// Dropped lines stay as empty lines so positions (and columns) keep their meaning.
+fn skeleton(lang: Lang, lines: &[DiffLine<'_>]) -> String {
+    let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() / 2 + 1).sum());
+    if lang == Lang::Python {
+        for l in lines {
+            let t = l.text.trim_start();
+            let indent = l.text.len() - t.len();
+            let decl = ["def ", "async def ", "class ", "@", "import ", "from "]
+                .iter()
+                .any(|k| t.starts_with(k));
+            if indent == 0 || (indent <= 4 && decl) {
+                text.push_str(l.text);
+            }
+            text.push('\n');
         }
+        return text;
     }
-    w
-}
-
-fn skeleton(lines: &[DiffLine<'_>]) -> String {
-    let mut text = String::new();
+    // Stack of open blocks: true = container (class, impl, …), false = body.
+    let mut stack: Vec<bool> = Vec::new();
+    let mut in_comment = false;
     for l in lines {
-        if indent_width(l.text) <= MAX_INDENT {
+        let t = l.text.trim_start();
+        let leading_closers = t
+            .bytes()
+            .take_while(|&b| b == b'}' || b == b' ')
+            .filter(|&b| b == b'}')
+            .count();
+        for _ in 0..leading_closers {
+            stack.pop();
+        }
+        let keep = !stack.contains(&false);
+        let container = keep && opens_container(t);
+        // Braces after the leading closers.
+        let (opens, closes) = count_braces(
+            t.trim_start_matches(['}', ' ']),
+            lang == Lang::Rust,
+            &mut in_comment,
+        );
+        let mut net_close = closes;
+        for _ in 0..opens {
+            if net_close > 0 {
+                net_close -= 1;
+                continue;
+            }
+            stack.push(container);
+        }
+        for _ in 0..net_close {
+            stack.pop();
+        }
+        if keep {
             text.push_str(l.text);
         }
-        // Dropped lines stay as empty lines so positions keep their meaning.
         text.push('\n');
     }
     text
+}
+
+/// Does this line open a block whose members are declarations?
+fn opens_container(t: &str) -> bool {
+    let mut s = t;
+    for m in [
+        "export ",
+        "default ",
+        "declare ",
+        "abstract ",
+        "pub(crate) ",
+        "pub ",
+        "unsafe ",
+    ] {
+        s = s.strip_prefix(m).unwrap_or(s);
+    }
+    const KEYS: &[&str] = &[
+        "class ",
+        "interface ",
+        "namespace ",
+        "module ",
+        "enum ",
+        "impl ",
+        "impl<",
+        "trait ",
+        "mod ",
+        "struct ",
+        "union ",
+        "extern ",
+        "type ",
+        "const ",
+        "let ",
+        "var ",
+    ];
+    if KEYS.iter().any(|k| s.starts_with(k)) {
+        // `const f = () => {` and `const f = function () {` open bodies, not objects.
+        return !(s.contains("=>") || s.contains("function"));
+    }
+    false
+}
+
+/// Counts `{`/`}` outside strings and comments (`//`, `/* */` across lines). In Rust
+/// `'` starts a lifetime unless it is a char literal like `'{'`.
+fn count_braces(s: &str, rust: bool, in_comment: &mut bool) -> (usize, usize) {
+    let b = s.as_bytes();
+    let (mut i, mut open, mut close) = (0, 0, 0);
+    let mut quote: Option<u8> = None;
+    while i < b.len() {
+        let c = b[i];
+        if *in_comment {
+            if c == b'*' && b.get(i + 1) == Some(&b'/') {
+                *in_comment = false;
+                i += 1;
+            }
+        } else if let Some(q) = quote {
+            if c == b'\\' {
+                i += 1;
+            } else if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                // A lifetime (`'a`) is skipped; a char literal (`'{'`) is stepped over.
+                b'\'' if rust => i += 2 * usize::from(b.get(i + 2) == Some(&b'\'')),
+                b'"' | b'\'' | b'`' => quote = Some(c),
+                b'/' if b.get(i + 1) == Some(&b'/') => break,
+                b'/' if b.get(i + 1) == Some(&b'*') => {
+                    *in_comment = true;
+                    i += 1;
+                }
+                b'{' => open += 1,
+                b'}' => close += 1,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    (open, close)
 }
 
 /// `Some(true)` when the fragment parsed without errors, `Some(false)` with errors,
@@ -144,7 +255,8 @@ impl Collector<'_, '_> {
     }
 
     fn js(&mut self, n: Node<'_>) {
-        let exported = n.parent().is_some_and(|p| p.kind() == "export_statement");
+        // `parent()` walks down from the root in tree-sitter: ask only for declarations.
+        let exported = || n.parent().is_some_and(|p| p.kind() == "export_statement");
         match n.kind() {
             "function_declaration"
             | "generator_function_declaration"
@@ -155,7 +267,7 @@ impl Collector<'_, '_> {
             | "enum_declaration" => {
                 if let Some(name) = self.name_of(n) {
                     self.out.add_symbol(self.sign, &name);
-                    if exported {
+                    if exported() {
                         self.out.add_export(self.sign, &name);
                     }
                 }
@@ -167,8 +279,9 @@ impl Collector<'_, '_> {
             }
             // Module-level bindings only: locals of a function body are not symbols.
             "lexical_declaration" | "variable_declaration"
-                if exported || n.start_position().column == 0 =>
+                if n.start_position().column == 0 || exported() =>
             {
+                let exported = exported();
                 let mut cur = n.walk();
                 for d in n.children(&mut cur) {
                     if d.kind() == "variable_declarator"
@@ -408,6 +521,40 @@ mod tests {
             e.symbols
         );
         assert!(!e.symbols.contains(&"x".to_string()));
+    }
+
+    #[test]
+    fn skeleton_drops_bodies_and_stays_balanced() {
+        let src = "export class Cache {\n  private map = new Map();\n  get(k: string) {\n    if (k) {\n      return this.map.get(k);\n    } else {\n      return '}';\n    }\n  }\n}\nexport function f() {\n  const x = { a: 1 };\n  return x;\n}\nconst api = {\n  list() {\n    return 1;\n  },\n};";
+        let lines: Vec<DiffLine<'_>> = src
+            .lines()
+            .map(|t| DiffLine {
+                sign: Sign::Added,
+                text: t,
+            })
+            .collect();
+        let s = skeleton(Lang::TypeScript, &lines);
+        let kept: Vec<&str> = s.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            kept,
+            vec![
+                "export class Cache {",
+                "  private map = new Map();",
+                "  get(k: string) {",
+                "  }",
+                "}",
+                "export function f() {",
+                "}",
+                "const api = {",
+                "  list() {",
+                "  },",
+                "};"
+            ]
+        );
+        assert_eq!(s.lines().count(), lines.len());
+        let e = run(Lang::TypeScript, src);
+        assert_eq!(e.symbols, vec!["Cache", "api", "f", "get", "list"]);
+        assert_eq!(e.exports, vec!["Cache", "f"]);
     }
 
     #[test]
