@@ -609,3 +609,41 @@ fn the_cli_serves_a_corpus() {
     let _ = child.wait();
     assert_eq!(body.as_array().map(Vec::len), Some(2));
 }
+
+/// The checked-in sample corpus, served by the fake and read by the client, parses
+/// completely: every PR, every file.
+#[tokio::test]
+async fn the_checked_in_corpus_is_served_and_read_completely() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let corpus = Corpus::load(&dir).expect("the sample corpus loads");
+    let fake = FakeGithub::start_with(corpus.clone(), FakeConfig::default())
+        .await
+        .expect("fake");
+    let client = public_client(&fake, None, None);
+    for repo in &corpus.repos {
+        let info = client
+            .repository(&repo.owner, &repo.name)
+            .await
+            .expect("repository");
+        assert_eq!(info.name, repo.name);
+        let listing = client
+            .list_open_pulls(&repo.owner, &repo.name, None)
+            .await
+            .expect("listing");
+        assert!(listing.complete);
+        let open = repo
+            .pulls
+            .values()
+            .filter(|p| p.pull["state"] == json!("open"))
+            .count();
+        assert_eq!(listing.pulls.len(), open);
+        for (number, pull) in &repo.pulls {
+            let number = i32::try_from(*number).expect("number");
+            let files = client
+                .pull_files(&repo.owner, &repo.name, number)
+                .await
+                .expect("files");
+            assert_eq!(files.len(), pull.files.len().min(3000), "#{number}");
+        }
+    }
+}
