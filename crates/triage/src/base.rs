@@ -42,7 +42,13 @@ pub(crate) fn infer_base(p: &BaseParams, members: &[(i64, &Fingerprint)]) -> Bas
             if a.primary.is_none() || a.primary != b.primary || a.shingles.is_empty() {
                 continue;
             }
-            let v = a.shingles.containment_in(&b.shingles);
+            // Two rewrite-mode PRs compare their winnowing fingerprints: position-robust
+            // and dense enough for huge changes whose shingle sample is sparse.
+            let v = if a.rewrite && b.rewrite && !a.winnow.is_empty() && !b.winnow.is_empty() {
+                crate::setops::intersection_len(&a.winnow, &b.winnow) as f64 / a.winnow.len() as f64
+            } else {
+                a.shingles.containment_in(&b.shingles)
+            };
             c[i][j] = v;
             containment.push((members[i].0, members[j].0, round3(v)));
         }
