@@ -86,7 +86,8 @@ impl Default for FakeConfig {
 pub struct Shared(Arc<Mutex<state::State>>);
 
 impl Shared {
-    fn new(corpus: Corpus, config: FakeConfig) -> Self {
+    /// A world over `corpus`, for [`router`] without a port (`tower::ServiceExt::oneshot`).
+    pub fn new(corpus: Corpus, config: FakeConfig) -> Self {
         Self(Arc::new(Mutex::new(state::State::new(corpus, config))))
     }
 
