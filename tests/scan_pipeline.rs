@@ -210,7 +210,7 @@ async fn corpus_scan_finds_the_clusters_and_leaves_the_lookalikes_apart() {
         let group: Vec<i64> = members(negative).into_iter().collect();
         for (i, a) in group.iter().enumerate() {
             for b in &group[i + 1..] {
-                if set_of.get(a).is_some() && set_of.get(a) == set_of.get(b) {
+                if set_of.contains_key(a) && set_of.get(a) == set_of.get(b) {
                     false_positives.push(format!("{} #{a}-#{b}", negative["kind"]));
                 }
             }
@@ -263,7 +263,7 @@ async fn corpus_scan_finds_the_clusters_and_leaves_the_lookalikes_apart() {
     assert_eq!(warm_scan["counts"]["enqueued"], 0, "{warm_scan}");
     let log = github.requests();
     assert_eq!(
-        log.count_all("/repos/{owner}/{repo}/pulls/{number}/files"),
+        log.count_all("GET /repos/{owner}/{repo}/pulls/{number}/files"),
         0,
         "a warm scan fetched files: {log:?}"
     );
@@ -286,4 +286,220 @@ async fn set_ids(stack: &Stack, repo_id: i64) -> Vec<i64> {
         .collect();
     ids.sort_unstable();
     ids
+}
+
+/// A corpus of the first `clusters` truth clusters and `negatives` look-alike groups,
+/// copied to a temporary directory (a full scan is slower than these tests need).
+fn small_corpus(clusters: usize, negatives: usize) -> (tempfile::TempDir, Value) {
+    let truth = truth();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = corpus_dir().join("acme/webapp");
+    let to = dir.path().join("acme/webapp");
+    std::fs::create_dir_all(to.join("pulls")).expect("mkdir");
+    std::fs::copy(from.join("repo.json"), to.join("repo.json")).expect("repo.json");
+    let picked: Vec<&Value> = truth["clusters"]
+        .as_array()
+        .expect("clusters")
+        .iter()
+        .take(clusters)
+        .chain(
+            truth["negatives"]
+                .as_array()
+                .expect("negatives")
+                .iter()
+                .take(negatives),
+        )
+        .collect();
+    for group in &picked {
+        for n in members(group) {
+            let name = format!("pulls/{n}.json");
+            std::fs::copy(from.join(&name), to.join(&name)).expect("copy pull");
+        }
+    }
+    let small = serde_json::json!({
+        "clusters": truth["clusters"].as_array().expect("clusters").iter().take(clusters).collect::<Vec<_>>(),
+        "negatives": truth["negatives"].as_array().expect("negatives").iter().take(negatives).collect::<Vec<_>>(),
+    });
+    (dir, small)
+}
+
+fn stored_pull(dir: &std::path::Path, number: i64) -> Value {
+    let text = std::fs::read_to_string(dir.join(format!("acme/webapp/pulls/{number}.json")))
+        .expect("pull file");
+    serde_json::from_str(&text).expect("pull json")
+}
+
+fn files_requests(github: &FakeGithub) -> u64 {
+    github
+        .requests()
+        .count_all("GET /repos/{owner}/{repo}/pulls/{number}/files")
+}
+
+/// The set (as member numbers) holding `number`, if any.
+fn home(sets: &[BTreeSet<i64>], number: i64) -> Option<&BTreeSet<i64>> {
+    sets.iter().find(|s| s.contains(&number))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rescan_fetches_only_what_moved_and_closed_prs_leave_their_sets() {
+    let (dir, truth) = small_corpus(6, 2);
+    let github = FakeGithub::start(dir.path(), FakeConfig::default())
+        .await
+        .expect("fake github");
+    let stack = Stack::start(&github.base_url()).await;
+    let first = stack.trigger("inc-1").await;
+    let scan = stack
+        .wait(
+            first["jobId"].as_str().expect("job"),
+            Duration::from_secs(120),
+        )
+        .await;
+    assert_eq!(scan["status"], "done", "{scan}");
+    let repo_id = scan["repoId"].as_i64().expect("repo");
+    let before = stack.sets(repo_id).await;
+
+    // Three clusters: one member's head moves (same change), one member closes, and a
+    // new PR repeats a third cluster's change.
+    let clusters = truth["clusters"].as_array().expect("clusters");
+    let moved_cluster: Vec<i64> = members(&clusters[0]).into_iter().collect();
+    // A pair, so closing one member dissolves its set.
+    let closed_cluster: Vec<i64> = clusters
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i != 0 && *i != 2 && members(c).len() == 2)
+        .map(|(_, c)| members(c).into_iter().collect())
+        .next()
+        .expect("a two-PR cluster");
+    let copied_cluster: Vec<i64> = members(&clusters[2]).into_iter().collect();
+    assert!(home(&before, moved_cluster[0]).is_some(), "{before:?}");
+    let moved = moved_cluster[0];
+    github
+        .set_head("acme", "webapp", moved as u64, &"a".repeat(40), None)
+        .expect("move head");
+    let closed = closed_cluster[0];
+    github
+        .close_pull("acme", "webapp", closed as u64, false)
+        .expect("close");
+    let mut copy = stored_pull(dir.path(), copied_cluster[0]);
+    copy["pull"]["number"] = 9001.into();
+    copy["pull"]["id"] = 9_000_001.into();
+    copy["pull"]["head"]["sha"] = "b".repeat(40).into();
+    copy["pull"]["title"] = "Re-submit of an open change".into();
+    github.add_pull("acme", "webapp", copy).expect("add pull");
+
+    github.reset_counters();
+    let second = stack.trigger("inc-2").await;
+    let scan = stack
+        .wait(
+            second["jobId"].as_str().expect("job"),
+            Duration::from_secs(120),
+        )
+        .await;
+    assert_eq!(scan["status"], "done", "{scan}");
+    assert_eq!(
+        scan["counts"]["enqueued"], 2,
+        "only the moved and the new PR: {scan}"
+    );
+    assert_eq!(files_requests(&github), 2, "{:?}", github.requests());
+
+    let after = stack.sets(repo_id).await;
+    assert!(
+        home(&after, moved).is_some_and(|s| moved_cluster.iter().all(|m| s.contains(m))),
+        "the moved PR stays with its cluster: {after:?}"
+    );
+    assert!(
+        home(&after, closed).is_none(),
+        "a closed PR leaves the open sets: {after:?}"
+    );
+    assert!(home(&after, closed_cluster[1]).is_none(), "{after:?}");
+    assert!(
+        home(&after, 9001).is_some_and(|s| s.contains(&copied_cluster[0])),
+        "the re-submission joins its cluster: {after:?}"
+    );
+    let history = get(
+        &stack.app,
+        &format!("/api/repos/{repo_id}/duplicate-sets?state=CLOSED"),
+    )
+    .await;
+    assert!(
+        history.json["sets"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty()),
+        "the closed cluster's set is history: {}",
+        history.text
+    );
+    stack.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn github_faults_do_not_fail_a_scan() {
+    let (dir, _) = small_corpus(8, 2);
+    let faults = clawtriage::fake_github::Faults {
+        error_rate: 0.05,
+        secondary_every: Some(25),
+        secondary_retry_after: 1,
+        latency_ms: 0,
+    };
+    let github = FakeGithub::start(
+        dir.path(),
+        FakeConfig {
+            faults,
+            ..FakeConfig::default()
+        },
+    )
+    .await
+    .expect("fake github");
+    let stack = Stack::start(&github.base_url()).await;
+    let trigger = stack.trigger("faults").await;
+    let scan = stack
+        .wait(
+            trigger["jobId"].as_str().expect("job"),
+            Duration::from_secs(180),
+        )
+        .await;
+    assert_eq!(scan["status"], "done", "{scan}");
+    assert_eq!(scan["counts"]["failed"], 0, "{scan}");
+    let log = github.requests();
+    assert!(
+        log.count("GET /repos/{owner}/{repo}/pulls/{number}/files", 502)
+            + log.count("GET /repos/{owner}/{repo}/pulls/{number}/files", 403)
+            > 0,
+        "faults were injected: {log:?}"
+    );
+    stack.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_on_one_queue_analyse_every_pr_once() {
+    let (dir, _) = small_corpus(10, 4);
+    let github = FakeGithub::start(dir.path(), FakeConfig::default())
+        .await
+        .expect("fake github");
+    let stack = Stack::start(&github.base_url()).await;
+    let second_worker = tokio::spawn(clawtriage::worker::run(
+        Arc::clone(&stack.state.config),
+        stack.state.services.clone(),
+        stack.stop.clone(),
+    ));
+    let trigger = stack.trigger("two-workers").await;
+    let scan = stack
+        .wait(
+            trigger["jobId"].as_str().expect("job"),
+            Duration::from_secs(120),
+        )
+        .await;
+    assert_eq!(scan["status"], "done", "{scan}");
+    let listed = scan["counts"]["listed"].as_u64().expect("listed");
+    assert_eq!(
+        files_requests(&github),
+        listed,
+        "each PR's files fetched exactly once"
+    );
+    let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM analysis_runs")
+        .fetch_one(&stack.state.services.db)
+        .await
+        .expect("count");
+    assert_eq!(runs as u64, listed);
+    stack.stop().await;
+    let _ = tokio::time::timeout(Duration::from_secs(30), second_worker).await;
 }

@@ -337,9 +337,10 @@ async fn a_scan_finishes_when_every_item_settles() {
     .expect("listing");
 
     analyse(&db, rows[0].id, "a", "ANALYSED").await;
-    scans::refresh_progress(&db, None, Some(rows[0].id))
+    let settled = scans::refresh_progress(&db, None, Some(rows[0].id))
         .await
         .expect("refresh");
+    assert!(settled.is_empty());
     let now = scans::get(&db, scan.id).await.expect("get").expect("scan");
     assert_eq!(
         (now.status.as_str(), now.analysed, now.failed),
@@ -351,14 +352,25 @@ async fn a_scan_finishes_when_every_item_settles() {
     prs::upsert_many(&db, repo_id, &[pr(3, "c2")])
         .await
         .expect("move");
-    scans::refresh_progress(&db, None, Some(rows[1].id))
+    let settled = scans::refresh_progress(&db, None, Some(rows[1].id))
         .await
         .expect("refresh");
-    let done = scans::get(&db, scan.id).await.expect("get").expect("scan");
+    assert_eq!(settled.len(), 1);
+    assert!(settled[0].has_failures);
+    // Settled is not ended: the caller rebuilds the sets first, then finishes.
+    let waiting = scans::get(&db, scan.id).await.expect("get").expect("scan");
     assert_eq!(
-        (done.status.as_str(), done.analysed, done.failed),
-        ("partial", 2, 1)
+        (waiting.status.as_str(), waiting.analysed, waiting.failed),
+        ("running", 2, 1)
     );
+    assert!(scans::finish(&db, scan.id, true).await.expect("finish"));
+    assert!(
+        !scans::finish(&db, scan.id, true)
+            .await
+            .expect("finish twice")
+    );
+    let done = scans::get(&db, scan.id).await.expect("get").expect("scan");
+    assert_eq!(done.status.as_str(), "partial");
     assert!(done.finished_at.is_some());
 }
 
@@ -388,9 +400,12 @@ async fn a_scan_with_nothing_to_do_finishes_at_the_end_of_its_listing() {
     )
     .await
     .expect("listing");
-    scans::refresh_progress(&db, Some(scan.id), None)
+    let settled = scans::refresh_progress(&db, Some(scan.id), None)
         .await
         .expect("refresh");
+    assert_eq!(settled.len(), 1);
+    assert!(!settled[0].has_failures);
+    scans::finish(&db, scan.id, false).await.expect("finish");
     let done = scans::get(&db, scan.id).await.expect("get").expect("scan");
     assert_eq!(done.status, "done");
     assert_eq!(done.skipped_unchanged, 5);

@@ -36,21 +36,27 @@ impl JobFailure {
     }
 }
 
-/// Recounts the progress of the scans touching `scan_id` / `pr_id`, and rebuilds the
-/// duplicate sets of every repository whose scan this finished.
+/// Recounts the progress of the scans touching `scan_id` / `pr_id`; a scan whose every
+/// item has settled gets its repository's duplicate sets rebuilt and only then ends, so
+/// "done" means the sets are current, and a failed rebuild is retried with the job.
 pub async fn settle(
     db: &sqlx::PgPool,
     engine: &engine::Engine,
     scan_id: Option<uuid::Uuid>,
     pr_id: Option<i64>,
 ) -> Result<(), JobFailure> {
-    let finished = crate::storage::scans::refresh_progress(db, scan_id, pr_id)
+    let settled = crate::storage::scans::refresh_progress(db, scan_id, pr_id)
         .await
         .map_err(JobFailure::transient)?;
-    for scan in finished {
-        tracing::info!(scan.id = %scan.id, status = %scan.status, "Scan finished");
+    for scan in settled {
         if let Some(repo_id) = scan.repo_id {
             sets::reconcile(db, engine, repo_id).await?;
+        }
+        let ended = crate::storage::scans::finish(db, scan.id, scan.has_failures)
+            .await
+            .map_err(JobFailure::transient)?;
+        if ended {
+            tracing::info!(scan.id = %scan.id, failures = scan.has_failures, "Scan finished");
         }
     }
     Ok(())

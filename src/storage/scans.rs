@@ -247,15 +247,15 @@ pub async fn add_usage_for_pr(
 }
 
 /// Recounts the progress of the unfinished scans that include `pr_id` (or scan `id`)
-/// from the PRs' analysis state, and finishes those whose every item has settled:
-/// `done` when none failed, `partial` otherwise. An item whose PR moved to a newer head
-/// counts as settled (the newer head is another ingest's work). Returns the scans it
-/// finished.
+/// from the PRs' analysis state, and returns those whose every item has settled (an
+/// item whose PR moved to a newer head counts as settled: the newer head is another
+/// ingest's work). They stay `running` until [`finish`]: the duplicate sets are
+/// rebuilt first, and a failure there leaves the scan for the job's retry to settle.
 pub async fn refresh_progress(
     db: impl PgExecutor<'_>,
     scan_id: Option<Uuid>,
     pr_id: Option<i64>,
-) -> Result<Vec<FinishedScan>, sqlx::Error> {
+) -> Result<Vec<SettledScan>, sqlx::Error> {
     sqlx::query_as(
         "WITH targets AS (
              SELECT s.id FROM scans s
@@ -278,37 +278,47 @@ pub async fn refresh_progress(
          )
          UPDATE scans s SET
              analysed = tally.analysed + tally.superseded,
-             failed = tally.failed,
-             status = CASE
-                 WHEN s.listing_complete AND tally.analysed + tally.failed + tally.superseded >= tally.total
-                 THEN CASE WHEN tally.failed > 0 THEN 'partial' ELSE 'done' END
-                 ELSE s.status END,
-             finished_at = CASE
-                 WHEN s.listing_complete AND tally.analysed + tally.failed + tally.superseded >= tally.total
-                 THEN now() ELSE s.finished_at END
+             failed = tally.failed
          FROM tally WHERE tally.id = s.id
-         RETURNING s.id, s.repo_id, s.status",
+         RETURNING s.id, s.repo_id, (tally.failed > 0) AS has_failures,
+                   (s.listing_complete AND tally.analysed + tally.failed + tally.superseded >= tally.total) AS settled",
     )
     .bind(scan_id)
     .bind(pr_id)
     .fetch_all(db)
     .await
-    .map(|rows: Vec<FinishedScan>| {
-        rows.into_iter()
-            .filter(|r| matches!(r.status.as_str(), "done" | "partial"))
-            .collect()
-    })
+    .map(|rows: Vec<SettledScan>| rows.into_iter().filter(|r| r.settled).collect())
 }
 
-/// A scan that reached its final state in [`refresh_progress`].
+/// A scan whose every item has settled, from [`refresh_progress`].
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct FinishedScan {
+pub struct SettledScan {
     /// The scan.
     pub id: Uuid,
     /// Its repository.
     pub repo_id: Option<i64>,
-    /// done / partial.
-    pub status: String,
+    /// Whether any PR failed (the scan ends `partial`).
+    pub has_failures: bool,
+    /// Always true in what `refresh_progress` returns.
+    pub settled: bool,
+}
+
+/// Ends a settled scan: `done`, or `partial` when some PR failed. Returns false when
+/// another worker ended it first.
+pub async fn finish(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    has_failures: bool,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE scans SET status = $2, finished_at = now()
+         WHERE id = $1 AND status IN ('queued', 'running')",
+    )
+    .bind(id)
+    .bind(if has_failures { "partial" } else { "done" })
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
 }
 
 /// Marks a scan failed with the reason (the listing could not be completed).
