@@ -154,6 +154,12 @@ async fn corpus_scan_finds_the_clusters_and_leaves_the_lookalikes_apart() {
     assert_eq!(counts["failed"], 0, "{scan}");
     assert!(counts["listed"].as_i64().unwrap_or(0) > 200, "{scan}");
     let repo_id = scan["repoId"].as_i64().expect("repo id");
+    // The scan's GitHub usage is its own requests, each counted once.
+    assert_eq!(
+        scan["github"]["requests"].as_u64(),
+        Some(github.requests().total),
+        "{scan}"
+    );
 
     let sets = stack.sets(repo_id).await;
     let set_of: HashMap<i64, usize> = sets

@@ -258,6 +258,7 @@ impl GithubClient {
             self.wait_for_budget().await?;
             let request = self.build_request(call, authorization, cached.as_deref())?;
             self.inner.requests.fetch_add(1, Ordering::Relaxed);
+            crate::scan::source::meter_request();
             let response = match request.send().await {
                 Ok(r) => r,
                 Err(err) => {
@@ -288,6 +289,7 @@ impl GithubClient {
                     match cached.take() {
                         Some(hit) => {
                             self.inner.not_modified.fetch_add(1, Ordering::Relaxed);
+                            crate::scan::source::meter_not_modified();
                             return Ok(Answer {
                                 status: 200,
                                 body: hit.body.clone(),

@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use super::JobFailure;
 use super::engine::Engine;
 use super::listing::to_github_usage;
-use super::source::{PrSource, SourceError};
+use super::source::{PrSource, SourceError, metered};
 use crate::storage::analyses::{self, NewAnalysis};
 use crate::storage::edges::{self, NewEdge};
 use crate::storage::{feedback, index, prs, repos, scans};
@@ -69,9 +69,8 @@ pub async fn run(
         return Ok(IngestOutcome::AlreadyAnalysed);
     }
 
-    let usage_before = source.usage();
-    let fetched = source.files(&repo.owner, &repo.name, pr.number).await;
-    let usage = to_github_usage(source.usage().since(&usage_before));
+    let (fetched, usage) = metered(source, source.files(&repo.owner, &repo.name, pr.number)).await;
+    let usage = to_github_usage(usage);
     scans::add_usage_for_pr(db, pr.id, usage)
         .await
         .map_err(JobFailure::transient)?;

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 
 use super::JobFailure;
 use super::engine::Engine;
-use super::source::{PrSource, SourceError, SourceUsage};
+use super::source::{PrSource, SourceError, SourceUsage, metered};
 use crate::storage::scans::{self, GithubUsage, ListingCounts, NewScan};
 use crate::storage::{analyses, prs, repos};
 use crate::worker::jobs::{IngestPr, PublicPrScan};
@@ -47,9 +47,8 @@ pub async fn run(
     scans::mark_running(db, scan.id)
         .await
         .map_err(JobFailure::transient)?;
-    let usage_before = source.usage();
-    let result = list_and_enqueue(db, queues, source, engine, job).await;
-    let usage = to_github_usage(source.usage().since(&usage_before));
+    let (result, usage) = metered(source, list_and_enqueue(db, queues, source, engine, job)).await;
+    let usage = to_github_usage(usage);
     match result {
         Ok((repo_id, counts, items)) => {
             scans::add_items(db, scan.id, &items)

@@ -1,6 +1,9 @@
 //! What the scan pipeline needs from GitHub, in its own vocabulary. The GitHub client
 //! implements it; the pipeline neither knows REST shapes nor retries.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, Utc};
 
 use crate::storage::prs::PrUpsert;
@@ -104,4 +107,42 @@ pub struct Listing {
     pub pulls: Vec<PrUpsert>,
     /// Whether every open PR is in `pulls`.
     pub complete: bool,
+}
+
+/// Requests made on behalf of one job. A client is shared by every job of a worker, so
+/// its own counters mix concurrent jobs; this one follows the job's future.
+#[derive(Debug, Default)]
+struct Meter {
+    requests: AtomicU64,
+    not_modified: AtomicU64,
+}
+
+tokio::task_local! {
+    static METER: Arc<Meter>;
+}
+
+/// Counts one request sent to GitHub for the job being metered, if any (called by the
+/// client).
+pub fn meter_request() {
+    let _ = METER.try_with(|m| m.requests.fetch_add(1, Ordering::Relaxed));
+}
+
+/// Counts one 304 answer for the job being metered, if any (called by the client).
+pub fn meter_not_modified() {
+    let _ = METER.try_with(|m| m.not_modified.fetch_add(1, Ordering::Relaxed));
+}
+
+/// Runs `work` and returns what it cost on GitHub: its own requests and 304s, and the
+/// rate-limit budget `source` knew afterwards.
+pub async fn metered<T>(source: &impl PrSource, work: impl Future<Output = T>) -> (T, SourceUsage) {
+    let meter = Arc::new(Meter::default());
+    let output = METER.scope(Arc::clone(&meter), work).await;
+    let known = source.usage();
+    let usage = SourceUsage {
+        requests: meter.requests.load(Ordering::Relaxed),
+        not_modified: meter.not_modified.load(Ordering::Relaxed),
+        rate_limit_remaining: known.rate_limit_remaining,
+        rate_limit_reset: known.rate_limit_reset,
+    };
+    (output, usage)
 }
