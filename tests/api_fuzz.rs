@@ -17,6 +17,8 @@ const TEMPLATES: &[&str] = &[
     "/api/ops/scans/{id}",
     "/api/repos",
     "/api/repos/{id}/triage-queue",
+    "/api/repos/{id}/duplicate-sets",
+    "/api/repos/{id}/duplicate-sets/{id}",
     "/api/repos/{id}/prs/{id}",
     "/api/repos/{id}/prs/{id}/files",
     "/api/repos/{id}/prs/{id}/candidates",
@@ -54,6 +56,8 @@ fn query() -> impl Strategy<Value = String> {
         Just("1e400".to_owned()),
         Just("NaN".to_owned()),
         Just("OPEN,MERGED".to_owned()),
+        Just("SAME_CHANGE,COMPETING_IMPLEMENTATION".to_owned()),
+        Just("ALL".to_owned()),
         "[a-zA-Z0-9%,._-]{0,16}",
     ];
     proptest::collection::vec((key, value), 0..3).prop_map(|pairs| {
