@@ -92,8 +92,9 @@ pub struct StoredFingerprint {
     pub state: String,
     /// Head the fingerprint is of.
     pub head_sha: String,
-    /// The fingerprint.
-    pub fingerprint: serde_json::Value,
+    /// The fingerprint as JSON text (decoded by the engine straight into its own type,
+    /// without an intermediate `Value` tree: this is the hot read of every ingest).
+    pub fingerprint: String,
 }
 
 /// Current-head fingerprints of `pr_ids`, in one query (no per-candidate round trips).
@@ -103,7 +104,7 @@ pub async fn current_fingerprints(
     versions: &EngineVersions,
 ) -> Result<Vec<StoredFingerprint>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id AS pr_id, p.number, p.state, a.head_sha, a.fingerprint
+        "SELECT p.id AS pr_id, p.number, p.state, a.head_sha, a.fingerprint::text AS fingerprint
          FROM pull_requests p
          JOIN analysis_runs a ON a.pr_id = p.id AND a.head_sha = p.head_sha
          WHERE p.id = ANY($1) AND a.fingerprint IS NOT NULL
