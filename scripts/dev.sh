@@ -34,6 +34,8 @@ if [[ "${DEMO:-1}" != 0 ]]; then
   export GITHUB_API_URL="http://127.0.0.1:${github_port}"
   export OPS_TRIGGER_TOKEN="${OPS_TRIGGER_TOKEN:-dev-ops-token}"
   export PUBLIC_SCAN_ALLOWED_REPOS="${PUBLIC_SCAN_ALLOWED_REPOS:-acme/webapp}"
+  # The corpus is dated 2024: index its merged PRs so "already landed" shows.
+  export LANDED_WINDOW_DAYS="${LANDED_WINDOW_DAYS:-3650}"
   # Scan the demo repository once the server answers.
   (
     for _ in $(seq 1 120); do

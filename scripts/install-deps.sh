@@ -17,6 +17,8 @@ have_postgres() {
 packages=()
 have_postgres || packages+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+# Node builds and tests the dashboard (Debian's nodejs; Node 20+ is what we test with).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 for p in ${EXTRA_PACKAGES:-}; do
   dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
 done

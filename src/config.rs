@@ -136,6 +136,11 @@ pub struct Config {
     #[arg(long, env = "REVIEW_SCORE_THRESHOLD", default_value_t = 0.55, value_parser = parse_unit_interval)]
     pub review_score_threshold: f64,
 
+    /// Merged and closed PRs updated within this many days are indexed too, so an open
+    /// PR repeating work that already landed is flagged.
+    #[arg(long, env = "LANDED_WINDOW_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=3650))]
+    pub landed_window_days: u16,
+
     /// Name of the Check Run published in app mode.
     #[arg(long, env = "CHECK_RUN_NAME", default_value = "clawtriage")]
     pub check_run_name: String,

@@ -46,6 +46,9 @@ impl Stack {
             github_url,
             "--worker-concurrency",
             "4",
+            // The corpus was made in 2024; index its merged PRs whatever today is.
+            "--landed-window-days",
+            "3650",
         ]);
         let (app, state) = app(config).await;
         let stop = CancellationToken::new();
@@ -231,6 +234,17 @@ async fn corpus_scan_finds_the_clusters_and_leaves_the_lookalikes_apart() {
         false_positives.is_empty(),
         "look-alikes grouped: {false_positives:?}"
     );
+
+    // Open PRs that repeat merged work say where it landed.
+    for landed in truth["landed"].as_array().expect("landed") {
+        let open = landed["open"].as_i64().expect("open");
+        let detail = get(&stack.app, &format!("/api/repos/{repo_id}/prs/{open}")).await;
+        assert_eq!(
+            detail.json["alreadyLanded"]["prNumber"], landed["merged"],
+            "#{open}: {}",
+            detail.text
+        );
+    }
 
     // Candidates are symmetric through the API.
     let (a, b) = sets

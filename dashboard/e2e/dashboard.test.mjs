@@ -167,6 +167,9 @@ test("PR page, triage queue and scan status render", async () => {
   assert.match(await page.locator(".scans").innerText(), /done/);
   assert.equal(await page.locator("progress").first().getAttribute("value"), "100");
   await shot(page, "08-scans");
+  const landed = truth.landed[0];
+  await page.goto(`${stack.base}/repos/${stack.repoId}/prs/${landed.open}`);
+  await page.getByRole("note").filter({ hasText: `Already landed: merged PR #${landed.merged}` }).waitFor();
   const unknown = await page.goto(`${stack.base}/no/such/page`);
   assert.equal(unknown.status(), 200);
   await page.getByRole("heading", { name: "Page not found" }).waitFor();

@@ -94,6 +94,7 @@ export async function startStack() {
       GITHUB_API_URL: `http://127.0.0.1:${githubPort}`,
       OPS_TRIGGER_TOKEN: OPS_TOKEN,
       PUBLIC_SCAN_ALLOWED_REPOS: "acme/webapp",
+      LANDED_WINDOW_DAYS: "3650",
       DASHBOARD_TOKEN,
       DASHBOARD_AUTH_MODE: "required",
       DASHBOARD_DIR: join(root, "dashboard", "dist"),

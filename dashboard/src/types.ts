@@ -113,6 +113,7 @@ export interface PrDetail {
   size: { changedFiles: number | null; additions: number | null; deletions: number | null };
   channels: { productionFiles: number; testFiles: number; docFiles: number; metaFiles: number };
   duplicateSetId: number | null;
+  alreadyLanded: { prNumber: number; category: string; score: number } | null;
 }
 
 export interface Candidate {

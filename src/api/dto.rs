@@ -302,6 +302,20 @@ pub struct PrDetail {
     pub channels: Channels,
     /// The current duplicate set it belongs to.
     pub duplicate_set_id: Option<i64>,
+    /// A merged PR carrying the same change, when there is one.
+    pub already_landed: Option<LandedIn>,
+}
+
+/// The merged PR an open PR repeats.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LandedIn {
+    /// The merged PR.
+    pub pr_number: i32,
+    /// SAME_CHANGE or SAME_FEATURE.
+    pub category: String,
+    /// 0..1.
+    pub score: f64,
 }
 
 /// `GET /api/repos/{repoId}/prs/{n}/files`.

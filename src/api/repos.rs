@@ -9,8 +9,8 @@ use axum::http::HeaderMap;
 use super::AppState;
 use super::auth;
 use super::dto::{
-    Analysis, Candidate, CandidateList, Channels, ErrorBody, FileList, PrDetail, QueueItem,
-    QueuePage, Repo, RepoList, Size, TopSuggestion,
+    Analysis, Candidate, CandidateList, Channels, ErrorBody, FileList, LandedIn, PrDetail,
+    QueueItem, QueuePage, Repo, RepoList, Size, TopSuggestion,
 };
 use super::error::ApiError;
 use super::params::{self, QueryParams};
@@ -167,6 +167,14 @@ pub async fn pr_detail(
         .collect();
     let count = |c: &str| channels.get(c).copied().unwrap_or(0);
     let duplicate_set_id = sets::active_set_of(&state.services.db, pr.id).await?;
+    let already_landed =
+        edges::landed_in(&state.services.db, pr.id)
+            .await?
+            .map(|(pr_number, category, score)| LandedIn {
+                pr_number,
+                category,
+                score,
+            });
     Ok(Json(PrDetail {
         repo_id: repo.id,
         pr_number: pr.number,
@@ -201,6 +209,7 @@ pub async fn pr_detail(
             meta_files: count("META"),
         },
         duplicate_set_id,
+        already_landed,
     }))
 }
 

@@ -13,10 +13,6 @@ use crate::storage::{analyses, prs, repos};
 use crate::worker::jobs::{IngestPr, PublicPrScan};
 use crate::worker::queue::Queues;
 
-/// Merged and closed PRs updated within this window are indexed too, so an open PR
-/// that repeats already-landed work is flagged.
-pub const RECENTLY_CLOSED_WINDOW: Duration = Duration::days(30);
-
 /// Runs one scan to the end of its listing; `final_attempt` turns a transient failure
 /// into a failed scan. Safe to run again for the same scan: PRs,
 /// items and ingests are all keyed, and a finished scan is left alone.
@@ -26,6 +22,7 @@ pub async fn run(
     source: &impl PrSource,
     engine: &Engine,
     job: &PublicPrScan,
+    landed_window: Duration,
     final_attempt: bool,
 ) -> Result<(), JobFailure> {
     let key = job.idempotency_key();
@@ -47,7 +44,11 @@ pub async fn run(
     scans::mark_running(db, scan.id)
         .await
         .map_err(JobFailure::transient)?;
-    let (result, usage) = metered(source, list_and_enqueue(db, queues, source, engine, job)).await;
+    let (result, usage) = metered(
+        source,
+        list_and_enqueue(db, queues, source, engine, job, landed_window),
+    )
+    .await;
     let usage = to_github_usage(usage);
     match result {
         Ok((repo_id, counts, items)) => {
@@ -85,6 +86,7 @@ async fn list_and_enqueue(
     source: &impl PrSource,
     engine: &Engine,
     job: &PublicPrScan,
+    landed_window: Duration,
 ) -> Result<ListingOutcome, JobFailure> {
     let repo_info = source.repository(&job.owner, &job.repo).await?;
     let repo = repos::upsert(db, &repo_info)
@@ -101,7 +103,8 @@ async fn list_and_enqueue(
             .await
             .map_err(JobFailure::transient)?;
     }
-    let since = Utc::now() - RECENTLY_CLOSED_WINDOW;
+    // Merged PRs of this window are indexed too, so open PRs repeating them are flagged.
+    let since = Utc::now() - landed_window;
     let closed = source
         .recently_closed(&repo.owner, &repo.name, since)
         .await?;

@@ -153,3 +153,25 @@ pub async fn current_for_repo(
     .fetch_all(db)
     .await
 }
+
+/// Where a PR's change already landed: its strongest SAME_CHANGE / SAME_FEATURE edge to
+/// a merged PR, both at the heads scored.
+pub async fn landed_in(
+    db: impl PgExecutor<'_>,
+    pr_id: i64,
+) -> Result<Option<(i32, String, f64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.number, e.category, e.final_score
+         FROM candidate_edges e
+         JOIN pull_requests me ON me.id = $1
+         JOIN pull_requests o ON o.id = CASE WHEN e.pr_low = $1 THEN e.pr_high ELSE e.pr_low END
+         WHERE ((e.pr_low = $1 AND e.head_low = me.head_sha AND e.head_high = o.head_sha)
+             OR (e.pr_high = $1 AND e.head_high = me.head_sha AND e.head_low = o.head_sha))
+           AND o.state = 'merged' AND e.category IN ('SAME_CHANGE', 'SAME_FEATURE')
+         ORDER BY e.final_score DESC, o.number
+         LIMIT 1",
+    )
+    .bind(pr_id)
+    .fetch_optional(db)
+    .await
+}

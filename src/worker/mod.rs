@@ -174,6 +174,7 @@ async fn run_public_pr_scan(
         &ctx.github,
         &ctx.engine,
         &job,
+        chrono::Duration::days(i64::from(ctx.config.landed_window_days)),
         final_attempt,
     )
     .instrument(span)

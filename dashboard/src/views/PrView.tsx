@@ -5,7 +5,7 @@ import { FeedbackButtons, decisionText } from "../components/Feedback";
 import { Link } from "../components/Link";
 import { ScoreBars } from "../components/ScoreBars";
 import { Empty, ErrorState, Loading } from "../components/States";
-import { age, shortSha } from "../format";
+import { age, categoryLabel, percent, shortSha } from "../format";
 import { useApi } from "../hooks";
 import { href } from "../router";
 import type { CandidateList, FeedbackView, PrDetail } from "../types";
@@ -45,6 +45,14 @@ export function PrView({ repoId, number }: { repoId: number; number: number }) {
           </a>
         )}
       </p>
+      {p.alreadyLanded && (
+        <p className="note landed" role="note">
+          Already landed: merged PR{" "}
+          <Link to={href({ view: "pr", repoId, number: p.alreadyLanded.prNumber })}>#{p.alreadyLanded.prNumber}</Link>{" "}
+          carries the same change ({categoryLabel(p.alreadyLanded.category).toLowerCase()},{" "}
+          {percent(p.alreadyLanded.score)}).
+        </p>
+      )}
       <p className="meta">
         Analysis: <strong>{p.analysis.status.toLowerCase()}</strong>
         {p.analysis.error && <span className="muted"> — {p.analysis.error}</span>} · production{" "}
