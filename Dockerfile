@@ -49,7 +49,8 @@ FROM debian:bookworm-slim AS runtime
 # redis-server: /usr/bin/redis-server. ca-certificates: GitHub over TLS.
 # tini: PID 1. It forwards the stop signal to the supervisor and reaps orphans (a
 # Postgres backend or Redis fork left behind by a crashed parent); the supervisor itself
-# waits only on its own children.
+# waits only on its own children, and cannot be PID 1 anyway: a child refuses to start
+# when its parent is PID 1 (the orphan guard in src/supervisor/process.rs).
 # curl: the HEALTHCHECK below, and `fly ssh console` debugging.
 # Versions follow Debian bookworm's stable updates (security fixes), so they are not pinned.
 # hadolint ignore=DL3008
