@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use clawtriage_triage as triage;
 use triage::{Category, Fingerprint, PatchState};
 
+use super::fingerprints::FingerprintCache;
 use super::source::ChangedFile;
 use crate::storage::analyses::EngineVersions;
 use crate::storage::prs::FileRow;
@@ -21,6 +22,8 @@ pub struct Analysed {
     pub files: Vec<FileRow>,
     /// Why the analysis is incomplete (empty: complete).
     pub degraded_reasons: Vec<String>,
+    /// The fingerprint itself, for scoring without decoding it again.
+    pub decoded: std::sync::Arc<Fingerprint>,
 }
 
 /// A pair worth storing (anything but NOT_RELATED).
@@ -43,6 +46,7 @@ pub struct Engine {
     versions: EngineVersions,
     rules_text: &'static str,
     thresholds_text: &'static str,
+    fingerprints: FingerprintCache,
 }
 
 impl Engine {
@@ -73,7 +77,13 @@ impl Engine {
             versions,
             rules_text,
             thresholds_text,
+            fingerprints: FingerprintCache::default(),
         }
+    }
+
+    /// Decoded fingerprints of recently scored PRs.
+    pub fn fingerprints(&self) -> &FingerprintCache {
+        &self.fingerprints
     }
 
     /// Versions stored with every analysis and edge.
@@ -146,6 +156,7 @@ impl Engine {
             keys,
             files,
             degraded_reasons,
+            decoded: std::sync::Arc::new(fp),
         }
     }
 

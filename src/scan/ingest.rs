@@ -6,6 +6,7 @@
 //! lookup sees the other; the edge row is shared by both sides.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use sqlx::PgPool;
 
@@ -120,6 +121,9 @@ pub async fn run(
         .await
         .map_err(JobFailure::transient)?;
     tx.commit().await.map_err(JobFailure::transient)?;
+    engine
+        .fingerprints()
+        .insert(pr.id, &pr.head_sha, Arc::clone(&analysed.decoded));
 
     let edges = score_candidates(db, engine, repo.id, &pr, &analysed.keys).await?;
     // The PR counts as analysed only together with its edges, so the ingest that
@@ -174,14 +178,11 @@ async fn score_candidates(
     }
     let mut ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
     ids.push(pr.id);
-    let fingerprints = analyses::current_fingerprints(db, &ids, engine.versions())
+    let decoded = engine
+        .fingerprints()
+        .load(db, engine, &ids)
         .await
         .map_err(JobFailure::transient)?;
-    // Decode each fingerprint once; scoring is then pure and cheap per pair.
-    let decoded: Vec<_> = fingerprints
-        .iter()
-        .filter_map(|f| engine.decode(&f.fingerprint).map(|fp| (f, fp)))
-        .collect();
     let Some((mine, my_fp)) = decoded.iter().find(|(f, _)| f.pr_id == pr.id) else {
         return Ok(Vec::new());
     };

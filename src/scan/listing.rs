@@ -46,15 +46,12 @@ pub async fn run(
         .map_err(JobFailure::transient)?;
     let (result, usage) = metered(
         source,
-        list_and_enqueue(db, queues, source, engine, job, landed_window),
+        list_and_enqueue(db, queues, source, engine, job, scan.id, landed_window),
     )
     .await;
     let usage = to_github_usage(usage);
     match result {
-        Ok((repo_id, counts, items)) => {
-            scans::add_items(db, scan.id, &items)
-                .await
-                .map_err(JobFailure::transient)?;
+        Ok((repo_id, counts)) => {
             scans::complete_listing(db, scan.id, repo_id, counts, usage)
                 .await
                 .map_err(JobFailure::transient)?;
@@ -78,7 +75,7 @@ pub async fn run(
     }
 }
 
-type ListingOutcome = (i64, ListingCounts, Vec<(i64, String)>);
+type ListingOutcome = (i64, ListingCounts);
 
 async fn list_and_enqueue(
     db: &PgPool,
@@ -86,6 +83,7 @@ async fn list_and_enqueue(
     source: &impl PrSource,
     engine: &Engine,
     job: &PublicPrScan,
+    scan_id: uuid::Uuid,
     landed_window: Duration,
 ) -> Result<ListingOutcome, JobFailure> {
     let repo_info = source.repository(&job.owner, &job.repo).await?;
@@ -119,8 +117,17 @@ async fn list_and_enqueue(
         .await
         .map_err(JobFailure::transient)?;
     let done: std::collections::HashSet<i64> = done.into_iter().collect();
-    let mut items = Vec::new();
-    for pr in candidates.iter().filter(|p| !done.contains(&p.id)) {
+    let todo: Vec<_> = candidates
+        .iter()
+        .filter(|p| !done.contains(&p.id))
+        .collect();
+    // Items first: an ingest that finishes before the listing does must already count
+    // for this scan (its progress and its GitHub usage).
+    let items: Vec<(i64, String)> = todo.iter().map(|p| (p.id, p.head_sha.clone())).collect();
+    scans::add_items(db, scan_id, &items)
+        .await
+        .map_err(JobFailure::transient)?;
+    for pr in &todo {
         let ingest = IngestPr {
             repo_id: repo.id,
             pr_number: i64::from(pr.number),
@@ -131,14 +138,13 @@ async fn list_and_enqueue(
             .push_ingest(ingest)
             .await
             .map_err(|e| JobFailure::transient(anyhow::anyhow!(e)))?;
-        items.push((pr.id, pr.head_sha.clone()));
     }
     let counts = ListingCounts {
         listed: i32::try_from(open.len()).unwrap_or(i32::MAX),
         enqueued: i32::try_from(items.len()).unwrap_or(i32::MAX),
         skipped_unchanged: i32::try_from(candidates.len() - items.len()).unwrap_or(i32::MAX),
     };
-    Ok((repo.id, counts, items))
+    Ok((repo.id, counts))
 }
 
 /// Scan-status usage from the client's counters.

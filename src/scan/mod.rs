@@ -2,6 +2,7 @@
 //! repository's PRs and enqueues `ingest-pr` jobs, which analyse one PR each.
 
 pub mod engine;
+pub mod fingerprints;
 pub mod ingest;
 pub mod listing;
 pub mod sets;

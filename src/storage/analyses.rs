@@ -81,6 +81,41 @@ pub async fn analysed_at_current_head(
     .await
 }
 
+/// A PR's current head that has a fingerprint with these versions.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CurrentHead {
+    /// PR.
+    pub pr_id: i64,
+    /// PR number.
+    pub number: i32,
+    /// open / closed / merged.
+    pub state: String,
+    /// Head the fingerprint is of.
+    pub head_sha: String,
+}
+
+/// Of `pr_ids`, those with a fingerprint of their current head, without the fingerprint
+/// itself (callers holding it in memory skip the transfer).
+pub async fn current_heads(
+    db: impl PgExecutor<'_>,
+    pr_ids: &[i64],
+    versions: &EngineVersions,
+) -> Result<Vec<CurrentHead>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id AS pr_id, p.number, p.state, a.head_sha
+         FROM pull_requests p
+         JOIN analysis_runs a ON a.pr_id = p.id AND a.head_sha = p.head_sha
+         WHERE p.id = ANY($1) AND a.fingerprint IS NOT NULL
+           AND a.signature_version = $2 AND a.algorithm_version = $3 AND a.config_version = $4",
+    )
+    .bind(pr_ids)
+    .bind(versions.signature)
+    .bind(versions.algorithm)
+    .bind(&versions.config)
+    .fetch_all(db)
+    .await
+}
+
 /// A stored fingerprint with the PR state scoring needs.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct StoredFingerprint {
