@@ -88,6 +88,45 @@ async fn kill_9_of_everything_then_serve_again_is_healthy() {
 }
 
 #[tokio::test]
+async fn serve_runs_as_pid_1_of_a_container() {
+    // A container without an init runs the supervisor as PID 1; its children must still
+    // start (their orphan check compares with the supervisor's pid, not with 1).
+    let probe = Command::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: this machine cannot create a PID namespace (needs root)");
+        return;
+    }
+    let (_dir, root) = data_root();
+    let ports = (free_port(), free_port(), free_port());
+    let mut stack = Stack::start_wrapped(
+        &root,
+        1,
+        ports,
+        &[],
+        &["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"],
+    );
+    stack.wait_healthy().await;
+    // `unshare` forwards no signals: stop the supervisor itself (the wrapper's child).
+    let wrapper = stack.child.id();
+    let children = std::fs::read_to_string(format!("/proc/{wrapper}/task/{wrapper}/children"))
+        .expect("children of unshare");
+    let supervisor: i32 = children
+        .split_whitespace()
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("supervisor pid");
+    kill(Pid::from_raw(supervisor), Signal::SIGTERM).expect("signal supervisor");
+    assert!(
+        stack.wait_exit(STOP_WITHIN).await.success(),
+        "{}",
+        stack.log_text()
+    );
+    assert!(stack.log_text().contains("Stopped cleanly"));
+}
+
+#[tokio::test]
 async fn killing_the_supervisor_alone_takes_its_children_down() {
     let (_dir, root) = data_root();
     let mut stack = Stack::start(&root, 1);

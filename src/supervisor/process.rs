@@ -80,6 +80,9 @@ impl ManagedChild {
             command.uid(run_as.uid.as_raw()).gid(run_as.gid.as_raw());
         }
         let death_signal = spec.death_signal;
+        // Recorded before the fork: the child compares its parent with this, which also
+        // works when the supervisor is PID 1 of a container.
+        let supervisor = nix::unistd::getpid();
         #[expect(
             unsafe_code,
             reason = "pre_exec is the only way to set PR_SET_PDEATHSIG on the child"
@@ -89,8 +92,9 @@ impl ManagedChild {
         unsafe {
             command.pre_exec(move || {
                 nix::sys::prctl::set_pdeathsig(death_signal).map_err(std::io::Error::from)?;
-                // The supervisor may have died between fork and prctl: then do not start.
-                if nix::unistd::getppid() == Pid::from_raw(1) {
+                // The supervisor may have died between fork and prctl (the child was
+                // re-parented): then do not start.
+                if nix::unistd::getppid() != supervisor {
                     return Err(std::io::Error::other("supervisor exited during spawn"));
                 }
                 Ok(())

@@ -40,10 +40,29 @@ impl Stack {
         ports: (u16, u16, u16),
         env: &[(&str, &str)],
     ) -> Self {
+        Self::start_wrapped(root, run, ports, env, &[])
+    }
+
+    /// Starts `serve` under `wrapper` (e.g. `unshare --pid --fork`), which runs it.
+    pub fn start_wrapped(
+        root: &Path,
+        run: usize,
+        ports: (u16, u16, u16),
+        env: &[(&str, &str)],
+        wrapper: &[&str],
+    ) -> Self {
         let (port, pg_port, redis_port) = ports;
         let log = root.with_extension(format!("run{run}.log"));
         let out = std::fs::File::create(&log).expect("create log");
-        let child = Command::new(BIN)
+        let mut command = match wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(BIN);
+                c
+            }
+            None => Command::new(BIN),
+        };
+        let child = command
             .arg("serve")
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
