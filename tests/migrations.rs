@@ -24,7 +24,7 @@ async fn migrations_apply_one_by_one_over_seeded_data() {
         }
     }
     assert!(
-        seeded >= 3,
+        seeded >= 5,
         "fixtures were not found in {}",
         fixtures.display()
     );
@@ -38,6 +38,11 @@ async fn migrations_apply_one_by_one_over_seeded_data() {
         .await
         .expect("count");
     assert_eq!((repos, analyses), (1, 1));
+    let members: i64 = sqlx::query_scalar("SELECT count(*) FROM duplicate_set_members")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(members, 1);
     // A column added by a later migration got its default on the seeded row.
     let active: bool = sqlx::query_scalar("SELECT is_active FROM repositories")
         .fetch_one(&db)
