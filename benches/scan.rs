@@ -225,6 +225,9 @@ async fn scan_bench(corpus_root: &Path) -> anyhow::Result<()> {
         sampler.peak_mib()
     );
 
+    let repo_id = scan["repoId"].as_i64().context("repo id")?;
+    report_quality(&client, &base, repo_id, corpus_root).await?;
+
     sampler.reset();
     github.reset_counters();
     let (wall, scan) = run_scan(&client, &base, "bench-warm").await?;
@@ -241,6 +244,87 @@ async fn scan_bench(corpus_root: &Path) -> anyhow::Result<()> {
     drop(sampler);
     drop(serve);
     github.stop().await;
+    Ok(())
+}
+
+/// The duplicate sets the service found against the corpus's truth: clusters whose
+/// open members share one set, and look-alike pairs wrongly grouped.
+async fn report_quality(
+    client: &reqwest::Client,
+    base: &str,
+    repo_id: i64,
+    corpus_root: &Path,
+) -> anyhow::Result<()> {
+    let mut set_of: HashMap<i64, usize> = HashMap::new();
+    let mut cursor: Option<String> = None;
+    let mut index = 0;
+    loop {
+        let mut url = format!("{base}/api/repos/{repo_id}/duplicate-sets?limit=100");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page: Value = client.get(url).send().await?.json().await?;
+        for set in page["sets"].as_array().context("sets")? {
+            for m in set["members"].as_array().context("members")? {
+                set_of.insert(m["prNumber"].as_i64().unwrap_or_default(), index);
+            }
+            index += 1;
+        }
+        cursor = page["nextCursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(
+        corpus_root.join("acme/webapp/truth.json"),
+    )?)?;
+    let open: std::collections::HashSet<i64> = {
+        let mut open = std::collections::HashSet::new();
+        for entry in std::fs::read_dir(corpus_root.join("acme/webapp/pulls"))? {
+            let doc: Value = serde_json::from_str(&std::fs::read_to_string(entry?.path())?)?;
+            if doc["pull"]["state"] == "open" {
+                open.insert(doc["pull"]["number"].as_i64().unwrap_or_default());
+            }
+        }
+        open
+    };
+    let members = |g: &Value| -> Vec<i64> {
+        g["members"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default()
+    };
+    let (mut clusters, mut together) = (0, 0);
+    for cluster in truth["clusters"].as_array().context("clusters")? {
+        let present: Vec<i64> = members(cluster)
+            .into_iter()
+            .filter(|n| open.contains(n))
+            .collect();
+        if present.len() < 2 {
+            continue;
+        }
+        clusters += 1;
+        let homes: std::collections::HashSet<Option<&usize>> =
+            present.iter().map(|n| set_of.get(n)).collect();
+        if homes.len() == 1 && !homes.contains(&None) {
+            together += 1;
+        }
+    }
+    let (mut pairs, mut grouped) = (0, 0);
+    for negative in truth["negatives"].as_array().context("negatives")? {
+        let group = members(negative);
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                pairs += 1;
+                if set_of.contains_key(a) && set_of.get(a) == set_of.get(b) {
+                    grouped += 1;
+                }
+            }
+        }
+    }
+    println!(
+        "sets vs truth: {index} sets; {together}/{clusters} clusters found whole; {grouped}/{pairs} look-alike pairs wrongly grouped"
+    );
     Ok(())
 }
 

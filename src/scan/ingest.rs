@@ -20,9 +20,9 @@ use crate::storage::{feedback, index, prs, repos, scans};
 use crate::worker::jobs::IngestPr;
 
 /// At most this many candidates are scored per PR (the index ranks them by shared keys).
-pub const CANDIDATE_LIMIT: i64 = 200;
+pub const CANDIDATE_LIMIT: i64 = 100;
 /// A key held by more PRs than this says nothing about duplication (e.g. `src/`).
-pub const MAX_POSTINGS: i64 = 400;
+pub const MAX_POSTINGS: i64 = 100;
 
 /// What happened to the PR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
