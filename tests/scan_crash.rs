@@ -8,9 +8,8 @@ use std::time::{Duration, Instant};
 
 use clawtriage::fake_github::{FakeConfig, FakeGithub, Faults};
 use clawtriage::testing::free_port;
-use common::process::{Stack, data_root, wait_dead};
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
+use common::process::{Stack, data_root};
+use nix::sys::signal::Signal;
 use serde_json::Value;
 
 async fn trigger(client: &reqwest::Client, port: u16, snapshot: &str) -> String {
@@ -76,13 +75,7 @@ async fn kill_9_mid_scan_then_restart_and_trigger_again_completes_without_duplic
         assert!(Instant::now() < deadline, "scan did not progress: {scan}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let children = stack.child_pids();
-    stack.signal(Signal::SIGKILL);
-    for (_, pid) in &children {
-        let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
-    }
-    stack.wait_exit(Duration::from_secs(5)).await;
-    wait_dead(&children, Duration::from_secs(10)).await;
+    stack.kill_everything().await;
 
     let mut again = Stack::start_with(&root, 2, ports, &env);
     again.wait_healthy().await;

@@ -69,13 +69,7 @@ async fn kill_9_of_everything_then_serve_again_is_healthy() {
     let (_dir, root) = data_root();
     let mut stack = Stack::start(&root, 1);
     stack.wait_healthy().await;
-    let children = stack.child_pids();
-    stack.signal(Signal::SIGKILL);
-    for (_, pid) in &children {
-        let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
-    }
-    stack.wait_exit(Duration::from_secs(5)).await;
-    wait_dead(&children, Duration::from_secs(10)).await;
+    stack.kill_everything().await;
     assert!(
         root.join("postgres/data/postmaster.pid").exists(),
         "expected a stale pid file"

@@ -77,21 +77,25 @@ pub struct FeedbackView {
     pub created_at: DateTime<Utc>,
 }
 
-/// Decisions that involve `pr_id` on either side, newest first.
-pub async fn for_pr(db: impl PgExecutor<'_>, pr_id: i64) -> Result<Vec<FeedbackView>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT f.id, p.number AS pr_number, f.head_sha, c.number AS candidate_pr_number, f.candidate_head_sha,
+/// A decision with the PR numbers people know it by.
+const VIEW_SELECT: &str = "SELECT f.id, p.number AS pr_number, f.head_sha, c.number AS candidate_pr_number, f.candidate_head_sha,
                 f.decision, b.number AS base_pr_number, f.notes, f.actor AS actor_login, f.created_at
          FROM feedback f
          JOIN pull_requests p ON p.id = f.pr_id
          LEFT JOIN pull_requests c ON c.id = f.candidate_pr_id
-         LEFT JOIN pull_requests b ON b.id = f.base_pr_id
+         LEFT JOIN pull_requests b ON b.id = f.base_pr_id";
+
+/// Decisions that involve `pr_id` on either side, newest first.
+pub async fn for_pr(db: impl PgExecutor<'_>, pr_id: i64) -> Result<Vec<FeedbackView>, sqlx::Error> {
+    let sql = format!(
+        "{VIEW_SELECT}
          WHERE f.pr_id = $1 OR f.candidate_pr_id = $1
-         ORDER BY f.created_at DESC",
-    )
-    .bind(pr_id)
-    .fetch_all(db)
-    .await
+         ORDER BY f.created_at DESC"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(pr_id)
+        .fetch_all(db)
+        .await
 }
 
 /// Decisions involving any member of a duplicate set, newest first.
@@ -99,21 +103,17 @@ pub async fn for_set(
     db: impl PgExecutor<'_>,
     set_id: i64,
 ) -> Result<Vec<FeedbackView>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT f.id, p.number AS pr_number, f.head_sha, c.number AS candidate_pr_number, f.candidate_head_sha,
-                f.decision, b.number AS base_pr_number, f.notes, f.actor AS actor_login, f.created_at
-         FROM feedback f
-         JOIN pull_requests p ON p.id = f.pr_id
-         LEFT JOIN pull_requests c ON c.id = f.candidate_pr_id
-         LEFT JOIN pull_requests b ON b.id = f.base_pr_id
+    let sql = format!(
+        "{VIEW_SELECT}
          WHERE f.pr_id IN (SELECT pr_id FROM duplicate_set_members WHERE set_id = $1)
             OR f.candidate_pr_id IN (SELECT pr_id FROM duplicate_set_members WHERE set_id = $1)
          ORDER BY f.created_at DESC
-         LIMIT 200",
-    )
-    .bind(set_id)
-    .fetch_all(db)
-    .await
+         LIMIT 200"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(set_id)
+        .fetch_all(db)
+        .await
 }
 
 /// Pairs (low id, high id) a maintainer marked NOT_RELATED while both sides were at the

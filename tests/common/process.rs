@@ -119,6 +119,18 @@ impl Stack {
         }
     }
 
+    /// `kill -9` of the supervisor and every child it started, as a crash of the
+    /// machine would; waits until all are gone.
+    pub async fn kill_everything(&mut self) {
+        let children = self.child_pids();
+        self.signal(Signal::SIGKILL);
+        for (_, pid) in &children {
+            let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
+        }
+        self.wait_exit(Duration::from_secs(5)).await;
+        wait_dead(&children, Duration::from_secs(10)).await;
+    }
+
     pub fn signal(&self, signal: Signal) {
         kill(Pid::from_raw(self.child.id() as i32), signal).expect("signal serve");
     }
