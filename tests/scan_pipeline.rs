@@ -525,3 +525,62 @@ async fn two_workers_on_one_queue_analyse_every_pr_once() {
     stack.stop().await;
     let _ = tokio::time::timeout(Duration::from_secs(30), second_worker).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_ingest_outside_any_scan_updates_the_sets_itself() {
+    let (dir, truth) = small_corpus(4, 1);
+    let github = FakeGithub::start(dir.path(), FakeConfig::default())
+        .await
+        .expect("fake github");
+    let stack = Stack::start(&github.base_url()).await;
+    let trigger = stack.trigger("before-webhook").await;
+    let scan = stack
+        .wait(
+            trigger["jobId"].as_str().expect("job"),
+            Duration::from_secs(120),
+        )
+        .await;
+    assert_eq!(scan["status"], "done", "{scan}");
+    let repo_id = scan["repoId"].as_i64().expect("repo");
+
+    // A re-submission arrives as a webhook would deliver it: stored, then one ingest.
+    let cluster: Vec<i64> = members(&truth["clusters"][0]).into_iter().collect();
+    let mut copy = stored_pull(dir.path(), cluster[0]);
+    copy["pull"]["number"] = 9002.into();
+    copy["pull"]["id"] = 9_000_002.into();
+    copy["pull"]["head"]["sha"] = "c".repeat(40).into();
+    github
+        .add_pull("acme", "webapp", copy.clone())
+        .expect("add pull");
+    let mut upsert = common::pr(9002);
+    upsert.github_id = 9_000_002;
+    upsert.head_sha = "c".repeat(40);
+    clawtriage::storage::prs::upsert_many(&stack.state.services.db, repo_id, &[upsert])
+        .await
+        .expect("store PR");
+    stack
+        .state
+        .queues
+        .push_ingest(clawtriage::worker::jobs::IngestPr {
+            repo_id,
+            pr_number: 9002,
+            pr_id: 9_000_002,
+            head_sha: "c".repeat(40),
+        })
+        .await
+        .expect("push ingest");
+
+    let started = Instant::now();
+    loop {
+        let sets = stack.sets(repo_id).await;
+        if home(&sets, 9002).is_some_and(|s| s.contains(&cluster[0])) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the webhook's PR never joined its cluster's set: {sets:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    stack.stop().await;
+}

@@ -145,6 +145,13 @@ pub async fn run(
     .map_err(JobFailure::transient)?;
     tx.commit().await.map_err(JobFailure::transient)?;
     super::settle(db, engine, None, Some(pr.id)).await?;
+    // A webhook's ingest belongs to no scan: its PR's sets are rebuilt now.
+    if !scans::in_unfinished_scan(db, pr.id)
+        .await
+        .map_err(JobFailure::transient)?
+    {
+        super::sets::reconcile(db, engine, repo.id).await?;
+    }
     tracing::info!(
         repo.id = repo.id,
         pr.number = pr.number,

@@ -321,6 +321,18 @@ pub async fn finish(
     .map(|r| r.rows_affected() == 1)
 }
 
+/// Whether `pr_id` is an item of a scan that has not ended (its sets are rebuilt when
+/// that scan settles; an ingest outside any scan, from a webhook, rebuilds them itself).
+pub async fn in_unfinished_scan(db: impl PgExecutor<'_>, pr_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM scan_items i JOIN scans s ON s.id = i.scan_id
+                        WHERE i.pr_id = $1 AND s.status IN ('queued', 'running'))",
+    )
+    .bind(pr_id)
+    .fetch_one(db)
+    .await
+}
+
 /// Marks a scan failed with the reason (the listing could not be completed).
 pub async fn fail(db: impl PgExecutor<'_>, id: Uuid, error: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
