@@ -141,6 +141,10 @@ pub struct Config {
     #[arg(long, env = "LANDED_WINDOW_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=3650))]
     pub landed_window_days: u16,
 
+    /// Public base URL of this service, for links back to the dashboard (Check Runs).
+    #[arg(long, env = "PUBLIC_URL", value_parser = parse_http_url)]
+    pub public_url: Option<String>,
+
     /// Name of the Check Run published in app mode.
     #[arg(long, env = "CHECK_RUN_NAME", default_value = "clawtriage")]
     pub check_run_name: String,

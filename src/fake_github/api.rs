@@ -370,6 +370,7 @@ pub async fn create_check_run(
         repo: repo.clone(),
         id,
         body: body.clone(),
+        update: false,
     });
     let mut answer = json!({
         "id": id,
@@ -386,6 +387,61 @@ pub async fn create_check_run(
         answer["output"] = output.clone();
     }
     (StatusCode::CREATED, Json(answer)).into_response()
+}
+
+/// `PATCH /repos/{owner}/{repo}/check-runs/{id}` (installation token): records the update
+/// of a run this fake created.
+pub async fn update_check_run(
+    State(shared): State<Shared>,
+    Path((owner, repo, id)): Path<(String, String, u64)>,
+    headers: HeaderMap,
+    body: Option<Json<Value>>,
+) -> Response {
+    if !bearer(&headers).is_some_and(|t| t.starts_with("ghs_")) {
+        return (
+            StatusCode::FORBIDDEN,
+            Json(json!({"message": "You must authenticate via a GitHub App.", "documentation_url": DOCS, "status": "403"})),
+        )
+            .into_response();
+    }
+    let Some(Json(body)) = body else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"message": "Problems parsing JSON", "documentation_url": DOCS, "status": "400"})),
+        )
+            .into_response();
+    };
+    let mut state = shared.lock();
+    let Some(created) = state
+        .check_runs
+        .iter()
+        .find(|r| r.id == id && !r.update && r.owner == owner && r.repo == repo)
+        .cloned()
+    else {
+        return not_found();
+    };
+    state.check_runs.push(RecordedCheckRun {
+        owner: owner.clone(),
+        repo: repo.clone(),
+        id,
+        body: body.clone(),
+        update: true,
+    });
+    let mut answer = json!({
+        "id": id,
+        "head_sha": created.body["head_sha"],
+        "name": body.get("name").cloned().unwrap_or_else(|| created.body["name"].clone()),
+        "status": body.get("status").cloned().unwrap_or_else(|| "queued".into()),
+        "conclusion": body.get("conclusion").cloned().unwrap_or(Value::Null),
+        "html_url": format!("https://github.com/{owner}/{repo}/runs/{id}"),
+        "details_url": body.get("details_url").cloned().unwrap_or(Value::Null),
+        "external_id": body.get("external_id").cloned().unwrap_or(Value::Null),
+        "started_at": timestamp(Utc::now()),
+    });
+    if let Some(output) = body.get("output") {
+        answer["output"] = output.clone();
+    }
+    (StatusCode::OK, Json(answer)).into_response()
 }
 
 /// `GET /rate_limit` (free, like GitHub's).

@@ -27,7 +27,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -113,6 +113,10 @@ pub fn router(shared: Shared) -> Router {
         .route(
             "/repos/{owner}/{repo}/check-runs",
             post(api::create_check_run),
+        )
+        .route(
+            "/repos/{owner}/{repo}/check-runs/{id}",
+            patch(api::update_check_run),
         )
         .route(
             "/app/installations/{id}/access_tokens",

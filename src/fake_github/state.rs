@@ -85,6 +85,9 @@ pub struct RecordedCheckRun {
     pub id: u64,
     /// The request body.
     pub body: Value,
+    /// An update (PATCH) of run `id` rather than its creation.
+    #[serde(default)]
+    pub update: bool,
 }
 
 /// New rate-limit settings (`POST /_fake/rate-limit`).

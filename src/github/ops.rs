@@ -165,7 +165,33 @@ impl GithubClient {
         run: &NewCheckRun,
     ) -> Result<CheckRun, GithubError> {
         let path = format!("{}/check-runs", repo_path(owner, repo)?);
-        self.app("creating a Check Run")?;
+        self.send_check_run(owner, repo, path, run, Call::post)
+            .await
+    }
+
+    /// Replaces the status and text of Check Run `id` (one run per head, updated when the
+    /// PR is analysed again).
+    pub async fn update_check_run(
+        &self,
+        owner: &str,
+        repo: &str,
+        id: u64,
+        run: &NewCheckRun,
+    ) -> Result<CheckRun, GithubError> {
+        let path = format!("{}/check-runs/{id}", repo_path(owner, repo)?);
+        self.send_check_run(owner, repo, path, run, Call::patch)
+            .await
+    }
+
+    async fn send_check_run(
+        &self,
+        owner: &str,
+        repo: &str,
+        path: String,
+        run: &NewCheckRun,
+        call: fn(String, Auth, serde_json::Value) -> Call,
+    ) -> Result<CheckRun, GithubError> {
+        self.app("writing a Check Run")?;
         let installation =
             self.installation_id(owner, repo)
                 .await?
@@ -178,7 +204,7 @@ impl GithubClient {
             reason: format!("cannot encode the Check Run: {e}"),
         })?;
         let answer = self
-            .execute(&Call::post(
+            .execute(&call(
                 self.url(&path),
                 Auth::Installation(installation),
                 body,

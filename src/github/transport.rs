@@ -78,6 +78,14 @@ impl Call {
             conditional: false,
         }
     }
+
+    /// A PATCH with a JSON body.
+    pub fn patch(url: String, auth: Auth, body: serde_json::Value) -> Self {
+        Self {
+            method: Method::PATCH,
+            ..Self::post(url, auth, body)
+        }
+    }
 }
 
 /// A successful answer. Its `Debug` leaves the body out (it may hold patches).

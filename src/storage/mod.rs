@@ -5,6 +5,7 @@
 //! time (`query!` would need a live database or committed offline data at every build).
 
 pub mod analyses;
+pub mod check_runs;
 pub mod deliveries;
 pub mod edges;
 pub mod feedback;

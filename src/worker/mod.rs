@@ -16,7 +16,7 @@ use tracing::Instrument;
 
 use crate::app::Services;
 use crate::config::Config;
-use crate::github::GithubClient;
+use crate::github::{GithubClient, GithubError};
 use crate::scan::JobFailure;
 use crate::scan::engine::Engine;
 use jobs::{IngestPr, PublicPrScan};
@@ -196,10 +196,56 @@ async fn run_ingest_pr(
         &job,
         final_attempt,
     )
-    .instrument(span)
-    .await
-    .map(|_| ());
-    to_queue_result(result)
+    .instrument(span.clone())
+    .await;
+    if matches!(result, Ok(crate::scan::ingest::IngestOutcome::Analysed)) && ctx.github.is_app() {
+        publish_check_run(&ctx, &job).instrument(span).await;
+    }
+    to_queue_result(result.map(|_| ()))
+}
+
+/// Reports the analysis on the PR in app and hybrid modes. Quiet about its own
+/// failures: a missing Check Run never holds up triage (the next analysis retries).
+async fn publish_check_run(ctx: &JobContext, job: &IngestPr) {
+    let db = &ctx.services.db;
+    let found = async {
+        let repo = crate::storage::repos::get(db, job.repo_id).await?;
+        let number = i32::try_from(job.pr_number)?;
+        let pr = crate::storage::prs::by_number(db, job.repo_id, number).await?;
+        anyhow::Ok(repo.zip(pr))
+    }
+    .await;
+    let (repo, pr) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return,
+        Err(err) => {
+            tracing::warn!("Check Run skipped: {err:#}");
+            return;
+        }
+    };
+    if pr.state != "open" || pr.head_sha != job.head_sha {
+        return;
+    }
+    let published = crate::scan::report::publish(
+        db,
+        &ctx.github,
+        &ctx.config.check_run_name,
+        ctx.config.public_url.as_deref(),
+        &repo,
+        &pr,
+    )
+    .await;
+    match published {
+        Ok(()) => {}
+        // Hybrid mode also scans repositories the app is not installed on.
+        Err(err) if matches!(err.downcast_ref(), Some(GithubError::NotInstalled { .. })) => {
+            tracing::debug!(
+                pr.number = pr.number,
+                "No Check Run: the app is not installed"
+            );
+        }
+        Err(err) => tracing::warn!(pr.number = pr.number, "Check Run not published: {err:#}"),
+    }
 }
 
 /// A permanent failure stops the job at once (the backend would otherwise reschedule

@@ -3,6 +3,7 @@
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 pub mod github;
+pub mod pipeline;
 pub mod process;
 
 use std::sync::Arc;
