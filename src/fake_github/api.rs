@@ -359,6 +359,9 @@ pub async fn create_check_run(
     if state.repo(&owner, &repo).is_none() {
         return not_found();
     }
+    if state.check_runs_forbidden {
+        return forbidden_checks();
+    }
     for field in ["name", "head_sha"] {
         if !body[field].is_string() {
             return unprocessable(&format!("{field} is required"));
@@ -412,6 +415,9 @@ pub async fn update_check_run(
             .into_response();
     };
     let mut state = shared.lock();
+    if state.check_runs_forbidden {
+        return forbidden_checks();
+    }
     let Some(created) = state
         .check_runs
         .iter()
@@ -442,6 +448,15 @@ pub async fn update_check_run(
         answer["output"] = output.clone();
     }
     (StatusCode::OK, Json(answer)).into_response()
+}
+
+/// What GitHub answers an app without the `checks: write` permission.
+fn forbidden_checks() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Json(json!({"message": "Resource not accessible by integration", "documentation_url": DOCS, "status": "403"})),
+    )
+        .into_response()
 }
 
 /// `GET /rate_limit` (free, like GitHub's).

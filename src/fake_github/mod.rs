@@ -261,6 +261,11 @@ impl FakeGithub {
         self.shared.lock().tokens.clear();
     }
 
+    /// Makes Check Run writes fail with 403 (or work again).
+    pub fn set_check_runs_forbidden(&self, forbidden: bool) {
+        self.shared.lock().check_runs_forbidden = forbidden;
+    }
+
     /// Check Runs received.
     pub fn check_runs(&self) -> Vec<RecordedCheckRun> {
         self.shared.lock().check_runs.clone()

@@ -169,6 +169,8 @@ pub(crate) struct State {
     recent: VecDeque<LoggedRequest>,
     pub(crate) token_requests: Vec<TokenRequest>,
     pub(crate) check_runs: Vec<RecordedCheckRun>,
+    /// Answer Check Run writes with 403 (an app without the `checks` permission).
+    pub(crate) check_runs_forbidden: bool,
     /// Installation tokens handed out → expiry.
     pub(crate) tokens: HashMap<String, DateTime<Utc>>,
     next_token: u64,
@@ -196,6 +198,7 @@ impl State {
             recent: VecDeque::new(),
             token_requests: Vec::new(),
             check_runs: Vec::new(),
+            check_runs_forbidden: false,
             tokens: HashMap::new(),
             next_token: 0,
         }

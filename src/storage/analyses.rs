@@ -171,3 +171,33 @@ pub async fn record_config(
     .await
     .map(|_| ())
 }
+
+/// Marks the analysis of `pr_id` at `head_sha` degraded for `reason` (kept, not redone:
+/// e.g. its Check Run could not be published).
+pub async fn mark_degraded(
+    db: impl PgExecutor<'_>,
+    pr_id: i64,
+    head_sha: &str,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "WITH runs AS (
+             UPDATE analysis_runs SET status = 'DEGRADED',
+                    degraded_reasons = CASE WHEN $3 = ANY(degraded_reasons) THEN degraded_reasons
+                                            ELSE array_append(degraded_reasons, $3) END
+             WHERE pr_id = $1 AND head_sha = $2 AND status IN ('ANALYSED', 'DEGRADED')
+         )
+         UPDATE pull_requests SET analysis_status = 'DEGRADED',
+                analysis_error = CASE
+                    WHEN analysis_error IS NULL OR analysis_error = '' THEN $3
+                    WHEN position($3 in analysis_error) > 0 THEN analysis_error
+                    ELSE analysis_error || '; ' || $3 END
+         WHERE id = $1 AND head_sha = $2 AND analysis_status IN ('ANALYSED', 'DEGRADED')",
+    )
+    .bind(pr_id)
+    .bind(head_sha)
+    .bind(reason)
+    .execute(db)
+    .await
+    .map(|_| ())
+}

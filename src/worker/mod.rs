@@ -244,7 +244,19 @@ async fn publish_check_run(ctx: &JobContext, job: &IngestPr) {
                 "No Check Run: the app is not installed"
             );
         }
-        Err(err) => tracing::warn!(pr.number = pr.number, "Check Run not published: {err:#}"),
+        Err(err) => {
+            // The analysis stands; it says what is missing.
+            tracing::warn!(pr.number = pr.number, "Check Run not published: {err:#}");
+            let reason = format!("Check Run not published: {err}");
+            if let Err(err) =
+                crate::storage::analyses::mark_degraded(db, pr.id, &pr.head_sha, &reason).await
+            {
+                tracing::warn!(
+                    pr.number = pr.number,
+                    "Cannot record the failed Check Run: {err}"
+                );
+            }
+        }
     }
 }
 
