@@ -31,14 +31,7 @@ async fn analysed_prs_get_one_neutral_check_run_each_updated_on_reanalysis() {
         ],
     )
     .await;
-    let trigger = stack.trigger("app-mode").await;
-    let scan = stack
-        .wait(
-            trigger["jobId"].as_str().expect("job"),
-            Duration::from_secs(240),
-        )
-        .await;
-    assert_eq!(scan["status"], "done", "{scan}");
+    let scan = stack.scan_done("app-mode", Duration::from_secs(240)).await;
     let repo_id = scan["repoId"].as_i64().expect("repo");
 
     // Check Runs are published after each ingest; give the last ones a moment.

@@ -219,6 +219,16 @@ fn stored_pull(dir: &std::path::Path, number: i64) -> Value {
     serde_json::from_str(&text).expect("pull json")
 }
 
+/// PR `from` of the corpus in `dir` opened again as `number`, head `head_char` × 40.
+fn resubmission(dir: &std::path::Path, from: i64, number: i64, head_char: char) -> Value {
+    let mut copy = stored_pull(dir, from);
+    copy["pull"]["number"] = number.into();
+    copy["pull"]["id"] = (9_000_000 + number).into();
+    copy["pull"]["head"]["sha"] = head_char.to_string().repeat(40).into();
+    copy["pull"]["title"] = "Re-submit of an open change".into();
+    copy
+}
+
 fn files_requests(github: &FakeGithub) -> u64 {
     github
         .requests()
@@ -237,14 +247,7 @@ async fn a_rescan_fetches_only_what_moved_and_closed_prs_leave_their_sets() {
         .await
         .expect("fake github");
     let stack = Stack::start(&github.base_url()).await;
-    let first = stack.trigger("inc-1").await;
-    let scan = stack
-        .wait(
-            first["jobId"].as_str().expect("job"),
-            Duration::from_secs(120),
-        )
-        .await;
-    assert_eq!(scan["status"], "done", "{scan}");
+    let scan = stack.scan_done("inc-1", Duration::from_secs(120)).await;
     let repo_id = scan["repoId"].as_i64().expect("repo");
     let before = stack.sets(repo_id).await;
 
@@ -270,22 +273,11 @@ async fn a_rescan_fetches_only_what_moved_and_closed_prs_leave_their_sets() {
     github
         .close_pull("acme", "webapp", closed as u64, false)
         .expect("close");
-    let mut copy = stored_pull(dir.path(), copied_cluster[0]);
-    copy["pull"]["number"] = 9001.into();
-    copy["pull"]["id"] = 9_000_001.into();
-    copy["pull"]["head"]["sha"] = "b".repeat(40).into();
-    copy["pull"]["title"] = "Re-submit of an open change".into();
+    let copy = resubmission(dir.path(), copied_cluster[0], 9001, 'b');
     github.add_pull("acme", "webapp", copy).expect("add pull");
 
     github.reset_counters();
-    let second = stack.trigger("inc-2").await;
-    let scan = stack
-        .wait(
-            second["jobId"].as_str().expect("job"),
-            Duration::from_secs(120),
-        )
-        .await;
-    assert_eq!(scan["status"], "done", "{scan}");
+    let scan = stack.scan_done("inc-2", Duration::from_secs(120)).await;
     assert_eq!(
         scan["counts"]["enqueued"], 2,
         "only the moved and the new PR: {scan}"
@@ -340,14 +332,7 @@ async fn github_faults_do_not_fail_a_scan() {
     .await
     .expect("fake github");
     let stack = Stack::start(&github.base_url()).await;
-    let trigger = stack.trigger("faults").await;
-    let scan = stack
-        .wait(
-            trigger["jobId"].as_str().expect("job"),
-            Duration::from_secs(180),
-        )
-        .await;
-    assert_eq!(scan["status"], "done", "{scan}");
+    let scan = stack.scan_done("faults", Duration::from_secs(180)).await;
     assert_eq!(scan["counts"]["failed"], 0, "{scan}");
     let log = github.requests();
     assert!(
@@ -371,14 +356,9 @@ async fn two_workers_on_one_queue_analyse_every_pr_once() {
         stack.state.services.clone(),
         stack.stop.clone(),
     ));
-    let trigger = stack.trigger("two-workers").await;
     let scan = stack
-        .wait(
-            trigger["jobId"].as_str().expect("job"),
-            Duration::from_secs(120),
-        )
+        .scan_done("two-workers", Duration::from_secs(120))
         .await;
-    assert_eq!(scan["status"], "done", "{scan}");
     // Every ingested PR (open, and merged ones in the landed window) exactly once.
     let ingested = scan["counts"]["enqueued"].as_u64().expect("enqueued");
     assert!(ingested >= scan["counts"]["listed"].as_u64().expect("listed"));
@@ -403,27 +383,17 @@ async fn an_ingest_outside_any_scan_updates_the_sets_itself() {
         .await
         .expect("fake github");
     let stack = Stack::start(&github.base_url()).await;
-    let trigger = stack.trigger("before-webhook").await;
     let scan = stack
-        .wait(
-            trigger["jobId"].as_str().expect("job"),
-            Duration::from_secs(120),
-        )
+        .scan_done("before-webhook", Duration::from_secs(120))
         .await;
-    assert_eq!(scan["status"], "done", "{scan}");
     let repo_id = scan["repoId"].as_i64().expect("repo");
 
     // A re-submission arrives as a webhook would deliver it: stored, then one ingest.
     let cluster: Vec<i64> = members(&truth["clusters"][0]).into_iter().collect();
-    let mut copy = stored_pull(dir.path(), cluster[0]);
-    copy["pull"]["number"] = 9002.into();
-    copy["pull"]["id"] = 9_000_002.into();
-    copy["pull"]["head"]["sha"] = "c".repeat(40).into();
-    github
-        .add_pull("acme", "webapp", copy.clone())
-        .expect("add pull");
+    let copy = resubmission(dir.path(), cluster[0], 9002, 'c');
+    github.add_pull("acme", "webapp", copy).expect("add pull");
     let mut upsert = common::pr(9002);
-    upsert.github_id = 9_000_002;
+    upsert.github_id = 9_000_000 + 9002;
     upsert.head_sha = "c".repeat(40);
     clawtriage::storage::prs::upsert_many(&stack.state.services.db, repo_id, &[upsert])
         .await
@@ -434,7 +404,7 @@ async fn an_ingest_outside_any_scan_updates_the_sets_itself() {
         .push_ingest(clawtriage::worker::jobs::IngestPr {
             repo_id,
             pr_number: 9002,
-            pr_id: 9_000_002,
+            pr_id: 9_000_000 + 9002,
             head_sha: "c".repeat(40),
         })
         .await

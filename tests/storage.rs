@@ -340,7 +340,8 @@ async fn a_scan_finishes_when_every_item_settles() {
     let settled = scans::refresh_progress(&db, None, Some(rows[0].id))
         .await
         .expect("refresh");
-    assert!(settled.is_empty());
+    assert_eq!(settled.len(), 1, "the scan holding the PR is recounted");
+    assert!(!settled[0].settled);
     let now = scans::get(&db, scan.id).await.expect("get").expect("scan");
     assert_eq!(
         (now.status.as_str(), now.analysed, now.failed),
@@ -356,6 +357,7 @@ async fn a_scan_finishes_when_every_item_settles() {
         .await
         .expect("refresh");
     assert_eq!(settled.len(), 1);
+    assert!(settled[0].settled);
     assert!(settled[0].has_failures);
     // Settled is not ended: the caller rebuilds the sets first, then finishes.
     let waiting = scans::get(&db, scan.id).await.expect("get").expect("scan");
@@ -404,6 +406,7 @@ async fn a_scan_with_nothing_to_do_finishes_at_the_end_of_its_listing() {
         .await
         .expect("refresh");
     assert_eq!(settled.len(), 1);
+    assert!(settled[0].settled);
     assert!(!settled[0].has_failures);
     scans::finish(&db, scan.id, false).await.expect("finish");
     let done = scans::get(&db, scan.id).await.expect("get").expect("scan");

@@ -341,19 +341,9 @@ pub async fn create_check_run(
     headers: HeaderMap,
     body: Option<Json<Value>>,
 ) -> Response {
-    if !bearer(&headers).is_some_and(|t| t.starts_with("ghs_")) {
-        return (
-            StatusCode::FORBIDDEN,
-            Json(json!({"message": "You must authenticate via a GitHub App.", "documentation_url": DOCS, "status": "403"})),
-        )
-            .into_response();
-    }
-    let Some(Json(body)) = body else {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"message": "Problems parsing JSON", "documentation_url": DOCS, "status": "400"})),
-        )
-            .into_response();
+    let body = match check_run_body(&headers, body) {
+        Ok(body) => body,
+        Err(refused) => return *refused,
     };
     let mut state = shared.lock();
     if state.repo(&owner, &repo).is_none() {
@@ -375,20 +365,7 @@ pub async fn create_check_run(
         body: body.clone(),
         update: false,
     });
-    let mut answer = json!({
-        "id": id,
-        "head_sha": body["head_sha"],
-        "name": body["name"],
-        "status": body.get("status").cloned().unwrap_or_else(|| "queued".into()),
-        "conclusion": body.get("conclusion").cloned().unwrap_or(Value::Null),
-        "html_url": format!("https://github.com/{owner}/{repo}/runs/{id}"),
-        "details_url": body.get("details_url").cloned().unwrap_or(Value::Null),
-        "external_id": body.get("external_id").cloned().unwrap_or(Value::Null),
-        "started_at": timestamp(Utc::now()),
-    });
-    if let Some(output) = body.get("output") {
-        answer["output"] = output.clone();
-    }
+    let answer = check_run_answer(&owner, &repo, id, &body["head_sha"], &body["name"], &body);
     (StatusCode::CREATED, Json(answer)).into_response()
 }
 
@@ -400,19 +377,9 @@ pub async fn update_check_run(
     headers: HeaderMap,
     body: Option<Json<Value>>,
 ) -> Response {
-    if !bearer(&headers).is_some_and(|t| t.starts_with("ghs_")) {
-        return (
-            StatusCode::FORBIDDEN,
-            Json(json!({"message": "You must authenticate via a GitHub App.", "documentation_url": DOCS, "status": "403"})),
-        )
-            .into_response();
-    }
-    let Some(Json(body)) = body else {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"message": "Problems parsing JSON", "documentation_url": DOCS, "status": "400"})),
-        )
-            .into_response();
+    let body = match check_run_body(&headers, body) {
+        Ok(body) => body,
+        Err(refused) => return *refused,
     };
     let mut state = shared.lock();
     if state.check_runs_forbidden {
@@ -433,21 +400,58 @@ pub async fn update_check_run(
         body: body.clone(),
         update: true,
     });
+    let name = body.get("name").unwrap_or(&created.body["name"]);
+    let answer = check_run_answer(&owner, &repo, id, &created.body["head_sha"], name, &body);
+    (StatusCode::OK, Json(answer)).into_response()
+}
+
+/// The body of a Check Run write, or GitHub's refusal (no installation token, no JSON).
+fn check_run_body(headers: &HeaderMap, body: Option<Json<Value>>) -> Result<Value, Box<Response>> {
+    if !bearer(headers).is_some_and(|t| t.starts_with("ghs_")) {
+        return Err(Box::new(
+            (
+                StatusCode::FORBIDDEN,
+                Json(json!({"message": "You must authenticate via a GitHub App.", "documentation_url": DOCS, "status": "403"})),
+            )
+                .into_response(),
+        ));
+    }
+    body.map(|Json(body)| body).ok_or_else(|| {
+        Box::new(
+            (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"message": "Problems parsing JSON", "documentation_url": DOCS, "status": "400"})),
+            )
+                .into_response(),
+        )
+    })
+}
+
+/// A Check Run as GitHub answers a write of it.
+fn check_run_answer(
+    owner: &str,
+    repo: &str,
+    id: u64,
+    head_sha: &Value,
+    name: &Value,
+    body: &Value,
+) -> Value {
+    let field = |key: &str| body.get(key).cloned().unwrap_or(Value::Null);
     let mut answer = json!({
         "id": id,
-        "head_sha": created.body["head_sha"],
-        "name": body.get("name").cloned().unwrap_or_else(|| created.body["name"].clone()),
+        "head_sha": head_sha,
+        "name": name,
         "status": body.get("status").cloned().unwrap_or_else(|| "queued".into()),
-        "conclusion": body.get("conclusion").cloned().unwrap_or(Value::Null),
+        "conclusion": field("conclusion"),
         "html_url": format!("https://github.com/{owner}/{repo}/runs/{id}"),
-        "details_url": body.get("details_url").cloned().unwrap_or(Value::Null),
-        "external_id": body.get("external_id").cloned().unwrap_or(Value::Null),
+        "details_url": field("details_url"),
+        "external_id": field("external_id"),
         "started_at": timestamp(Utc::now()),
     });
     if let Some(output) = body.get("output") {
         answer["output"] = output.clone();
     }
-    (StatusCode::OK, Json(answer)).into_response()
+    answer
 }
 
 /// What GitHub answers an app without the `checks: write` permission.

@@ -144,12 +144,8 @@ pub async fn run(
     .await
     .map_err(JobFailure::transient)?;
     tx.commit().await.map_err(JobFailure::transient)?;
-    super::settle(db, engine, None, Some(pr.id)).await?;
     // A webhook's ingest belongs to no scan: its PR's sets are rebuilt now.
-    if !scans::in_unfinished_scan(db, pr.id)
-        .await
-        .map_err(JobFailure::transient)?
-    {
+    if !super::settle(db, engine, None, Some(pr.id)).await? {
         super::sets::reconcile(db, engine, repo.id).await?;
     }
     tracing::info!(
@@ -254,5 +250,6 @@ async fn record_failure(
     prs::set_analysis_outcome(db, pr_id, head_sha, "FAILED", Some(reason), None)
         .await
         .map_err(JobFailure::transient)?;
-    super::settle(db, engine, None, Some(pr_id)).await
+    super::settle(db, engine, None, Some(pr_id)).await?;
+    Ok(())
 }

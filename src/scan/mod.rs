@@ -41,16 +41,17 @@ impl JobFailure {
 /// Recounts the progress of the scans touching `scan_id` / `pr_id`; a scan whose every
 /// item has settled gets its repository's duplicate sets rebuilt and only then ends, so
 /// "done" means the sets are current, and a failed rebuild is retried with the job.
+/// Returns whether any unfinished scan was touched (false: an ingest outside any scan).
 pub async fn settle(
     db: &sqlx::PgPool,
     engine: &engine::Engine,
     scan_id: Option<uuid::Uuid>,
     pr_id: Option<i64>,
-) -> Result<(), JobFailure> {
-    let settled = crate::storage::scans::refresh_progress(db, scan_id, pr_id)
+) -> Result<bool, JobFailure> {
+    let scans = crate::storage::scans::refresh_progress(db, scan_id, pr_id)
         .await
         .map_err(JobFailure::transient)?;
-    for scan in settled {
+    for scan in scans.iter().filter(|s| s.settled) {
         if let Some(repo_id) = scan.repo_id {
             sets::reconcile(db, engine, repo_id).await?;
         }
@@ -61,5 +62,5 @@ pub async fn settle(
             tracing::info!(scan.id = %scan.id, failures = scan.has_failures, "Scan finished");
         }
     }
-    Ok(())
+    Ok(!scans.is_empty())
 }

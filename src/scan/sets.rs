@@ -4,13 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use clawtriage_triage::{Category, SetEdge};
+use clawtriage_triage::{Category, Fingerprint, SetEdge};
 use sqlx::PgPool;
 
 use super::JobFailure;
 use super::engine::{Engine, category_name, parse_category};
+use crate::storage::edges;
 use crate::storage::sets::{self, CONFIRMED_BASE_REASON, SetToStore};
-use crate::storage::{analyses, edges, prs};
 
 /// Rebuilds the active duplicate sets of `repo_id`; returns how many there are.
 pub async fn reconcile(db: &PgPool, engine: &Engine, repo_id: i64) -> Result<usize, JobFailure> {
@@ -33,19 +33,16 @@ pub async fn reconcile(db: &PgPool, engine: &Engine, repo_id: i64) -> Result<usi
         .inner()
         .duplicate_sets(&set_edges, engine.inner().set_size_cap());
     let member_ids: Vec<i64> = groups.iter().flatten().copied().collect();
-    let numbers: HashMap<i64, i32> = prs::by_ids(db, &member_ids)
+    // Numbers and fingerprints in one go, from the ingests' cache where it can.
+    let loaded = engine
+        .fingerprints()
+        .load(db, engine, &member_ids)
         .await
-        .map_err(JobFailure::transient)?
-        .into_iter()
-        .map(|p| (p.id, p.number))
+        .map_err(JobFailure::transient)?;
+    let by_id: HashMap<i64, (i64, &Fingerprint)> = loaded
+        .iter()
+        .map(|(head, fp)| (head.pr_id, (i64::from(head.number), fp.as_ref())))
         .collect();
-    let fingerprints: HashMap<i64, _> =
-        analyses::current_fingerprints(db, &member_ids, engine.versions())
-            .await
-            .map_err(JobFailure::transient)?
-            .into_iter()
-            .filter_map(|f| engine.decode(&f.fingerprint).map(|fp| (f.pr_id, fp)))
-            .collect();
     let confirmed: HashSet<i64> = sets::confirmed_bases(db, repo_id)
         .await
         .map_err(JobFailure::transient)?
@@ -58,18 +55,18 @@ pub async fn reconcile(db: &PgPool, engine: &Engine, repo_id: i64) -> Result<usi
             Some(&base) => (Some(base), Some(CONFIRMED_BASE_REASON.to_owned())),
             None => {
                 // PR numbers go to the engine as ids so its reason names them as people do.
-                let by_number: Vec<(i64, &_)> = members
+                let by_number: Vec<(i64, &Fingerprint)> = members
                     .iter()
-                    .filter_map(|m| Some((i64::from(*numbers.get(m)?), fingerprints.get(m)?)))
+                    .filter_map(|m| by_id.get(m).copied())
                     .collect();
                 let suggestion = engine.inner().infer_base(&by_number);
                 let base = suggestion.base.and_then(|number| {
                     members
                         .iter()
-                        .find(|m| numbers.get(m).map(|n| i64::from(*n)) == Some(number))
+                        .find(|m| by_id.get(m).map(|(n, _)| *n) == Some(number))
                         .copied()
                 });
-                (base, Some(suggestion.reason.replace("PR ", "#")))
+                (base, Some(suggestion.reason))
             }
         };
         let inside: BTreeSet<i64> = members.iter().copied().collect();

@@ -101,19 +101,34 @@ pub async fn current_heads(
     pr_ids: &[i64],
     versions: &EngineVersions,
 ) -> Result<Vec<CurrentHead>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id AS pr_id, p.number, p.state, a.head_sha
+    current(db, pr_ids, versions, "").await
+}
+
+/// Rows of `pr_ids` at a current head fingerprinted with `versions`: the PR columns of
+/// [`CurrentHead`] plus `extra` (e.g. the fingerprint).
+async fn current<T>(
+    db: impl PgExecutor<'_>,
+    pr_ids: &[i64],
+    versions: &EngineVersions,
+    extra: &str,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let sql = format!(
+        "SELECT p.id AS pr_id, p.number, p.state, a.head_sha{extra}
          FROM pull_requests p
          JOIN analysis_runs a ON a.pr_id = p.id AND a.head_sha = p.head_sha
          WHERE p.id = ANY($1) AND a.fingerprint IS NOT NULL
-           AND a.signature_version = $2 AND a.algorithm_version = $3 AND a.config_version = $4",
-    )
-    .bind(pr_ids)
-    .bind(versions.signature)
-    .bind(versions.algorithm)
-    .bind(&versions.config)
-    .fetch_all(db)
-    .await
+           AND a.signature_version = $2 AND a.algorithm_version = $3 AND a.config_version = $4"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(pr_ids)
+        .bind(versions.signature)
+        .bind(versions.algorithm)
+        .bind(&versions.config)
+        .fetch_all(db)
+        .await
 }
 
 /// A stored fingerprint with the PR state scoring needs.
@@ -138,19 +153,7 @@ pub async fn current_fingerprints(
     pr_ids: &[i64],
     versions: &EngineVersions,
 ) -> Result<Vec<StoredFingerprint>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id AS pr_id, p.number, p.state, a.head_sha, a.fingerprint::text AS fingerprint
-         FROM pull_requests p
-         JOIN analysis_runs a ON a.pr_id = p.id AND a.head_sha = p.head_sha
-         WHERE p.id = ANY($1) AND a.fingerprint IS NOT NULL
-           AND a.signature_version = $2 AND a.algorithm_version = $3 AND a.config_version = $4",
-    )
-    .bind(pr_ids)
-    .bind(versions.signature)
-    .bind(versions.algorithm)
-    .bind(&versions.config)
-    .fetch_all(db)
-    .await
+    current(db, pr_ids, versions, ", a.fingerprint::text AS fingerprint").await
 }
 
 /// Records the rules text behind a `config_version` (once).

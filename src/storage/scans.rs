@@ -194,7 +194,8 @@ pub async fn add_items(
     .map(|_| ())
 }
 
-/// Stores the listing's outcome and marks the listing complete.
+/// Stores the listing's outcome and marks the listing complete. Its GitHub usage adds to
+/// what ingests that finished first have already counted.
 pub async fn complete_listing(
     db: impl PgExecutor<'_>,
     id: Uuid,
@@ -204,8 +205,9 @@ pub async fn complete_listing(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE scans SET repo_id = $2, prs_listed = $3, enqueued = $4, skipped_unchanged = $5,
-                github_requests = $6, github_not_modified = $7, rate_limit_remaining = $8,
-                rate_limit_reset_at = $9, listing_complete = true
+                github_requests = github_requests + $6, github_not_modified = github_not_modified + $7,
+                rate_limit_remaining = COALESCE($8, rate_limit_remaining),
+                rate_limit_reset_at = COALESCE($9, rate_limit_reset_at), listing_complete = true
          WHERE id = $1",
     )
     .bind(id)
@@ -247,10 +249,10 @@ pub async fn add_usage_for_pr(
 }
 
 /// Recounts the progress of the unfinished scans that include `pr_id` (or scan `id`)
-/// from the PRs' analysis state, and returns those whose every item has settled (an
+/// from the PRs' analysis state, and returns them, `settled` when every item has (an
 /// item whose PR moved to a newer head counts as settled: the newer head is another
-/// ingest's work). They stay `running` until [`finish`]: the duplicate sets are
-/// rebuilt first, and a failure there leaves the scan for the job's retry to settle.
+/// ingest's work). Settled scans stay `running` until [`finish`]: the duplicate sets
+/// are rebuilt first, and a failure there leaves the scan for the job's retry to settle.
 pub async fn refresh_progress(
     db: impl PgExecutor<'_>,
     scan_id: Option<Uuid>,
@@ -287,10 +289,9 @@ pub async fn refresh_progress(
     .bind(pr_id)
     .fetch_all(db)
     .await
-    .map(|rows: Vec<SettledScan>| rows.into_iter().filter(|r| r.settled).collect())
 }
 
-/// A scan whose every item has settled, from [`refresh_progress`].
+/// An unfinished scan recounted by [`refresh_progress`].
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SettledScan {
     /// The scan.
@@ -299,7 +300,7 @@ pub struct SettledScan {
     pub repo_id: Option<i64>,
     /// Whether any PR failed (the scan ends `partial`).
     pub has_failures: bool,
-    /// Always true in what `refresh_progress` returns.
+    /// Whether every item has settled.
     pub settled: bool,
 }
 
@@ -319,18 +320,6 @@ pub async fn finish(
     .execute(db)
     .await
     .map(|r| r.rows_affected() == 1)
-}
-
-/// Whether `pr_id` is an item of a scan that has not ended (its sets are rebuilt when
-/// that scan settles; an ingest outside any scan, from a webhook, rebuilds them itself).
-pub async fn in_unfinished_scan(db: impl PgExecutor<'_>, pr_id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM scan_items i JOIN scans s ON s.id = i.scan_id
-                        WHERE i.pr_id = $1 AND s.status IN ('queued', 'running'))",
-    )
-    .bind(pr_id)
-    .fetch_one(db)
-    .await
 }
 
 /// Marks a scan failed with the reason (the listing could not be completed).

@@ -82,6 +82,16 @@ impl Stack {
         answer.json
     }
 
+    /// Triggers a scan of `snapshot` and waits (up to `limit`) until it ends `done`;
+    /// returns its status document.
+    pub async fn scan_done(&self, snapshot: &str, limit: Duration) -> Value {
+        let trigger = self.trigger(snapshot).await;
+        let job = trigger["jobId"].as_str().expect("job id").to_owned();
+        let scan = self.wait(&job, limit).await;
+        assert_eq!(scan["status"], "done", "{scan}");
+        scan
+    }
+
     /// Polls the scan until it is final; returns its status document.
     pub async fn wait(&self, job_id: &str, limit: Duration) -> Value {
         let started = Instant::now();

@@ -73,7 +73,7 @@ pub(crate) fn infer_base(p: &BaseParams, members: &[(i64, &Fingerprint)]) -> Bas
         return BaseSuggestion {
             base: Some(members[r].0),
             reason: format!(
-                "PR {}'s production change is contained (>{:.0}% of its shingles) in {} larger PR{}; it is the smallest complete version",
+                "#{}'s production change is contained (>{:.0}% of its shingles) in {} larger PR{}; it is the smallest complete version",
                 members[r].0,
                 p.containment * 100.0,
                 others,
