@@ -15,8 +15,7 @@ use super::repos::repo;
 use crate::storage::feedback;
 use crate::storage::sets::{self, SetCursor, SetFilter, SetRow};
 
-/// Categories a set can be built from, strongest first.
-pub const SET_CATEGORIES: [&str; 3] = ["SAME_CHANGE", "SAME_FEATURE", "COMPETING_IMPLEMENTATION"];
+use crate::scan::sets::SET_CATEGORIES;
 
 /// Edges shown per set in the list; the set's own page shows more.
 const LIST_EDGES_PER_SET: i64 = 3;

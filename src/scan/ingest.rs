@@ -144,9 +144,19 @@ pub async fn run(
     .await
     .map_err(JobFailure::transient)?;
     tx.commit().await.map_err(JobFailure::transient)?;
-    // A webhook's ingest belongs to no scan: its PR's sets are rebuilt now.
+    // A webhook's ingest belongs to no scan: its repository's sets are rebuilt now, but
+    // only when they can change (the PR has a duplicate edge, or was in a set).
     if !super::settle(db, engine, None, Some(pr.id)).await? {
-        super::sets::reconcile(db, engine, repo.id).await?;
+        let strong = edges
+            .iter()
+            .any(|e| super::sets::SET_CATEGORIES.contains(&e.category.as_str()));
+        let in_set = crate::storage::sets::active_set_of(db, pr.id)
+            .await
+            .map_err(JobFailure::transient)?
+            .is_some();
+        if strong || in_set {
+            super::sets::reconcile(db, engine, repo.id).await?;
+        }
     }
     tracing::info!(
         repo.id = repo.id,

@@ -115,6 +115,9 @@ pub async fn reconcile(db: &PgPool, engine: &Engine, repo_id: i64) -> Result<usi
     Ok(computed.len())
 }
 
+/// Categories whose edges build duplicate sets.
+pub const SET_CATEGORIES: [&str; 3] = ["SAME_CHANGE", "SAME_FEATURE", "COMPETING_IMPLEMENTATION"];
+
 fn is_set_category(category: Category) -> bool {
     matches!(
         category,
