@@ -175,6 +175,47 @@ async fn pr_upserts_are_idempotent_and_a_new_head_resets_analysis() {
 }
 
 #[tokio::test]
+async fn a_run_whose_pr_outcome_was_never_written_is_not_skippable() {
+    // The crash window of an ingest: the analysis run is committed, the edges and the
+    // PR's outcome are not. The next scan must ingest the PR again.
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let rows = prs::upsert_many(&db, repo_id, &[pr(1, "a1")])
+        .await
+        .expect("upsert");
+    let one = rows[0].id;
+    let fingerprint = serde_json::json!({"head": "a1"});
+    let v = versions();
+    analyses::upsert(
+        &db,
+        &NewAnalysis {
+            pr_id: one,
+            head_sha: "a1",
+            versions: &v,
+            status: "ANALYSED",
+            degraded_reasons: &[],
+            error: None,
+            fingerprint: Some(&fingerprint),
+        },
+    )
+    .await
+    .expect("analysis");
+    assert!(
+        analyses::analysed_at_current_head(&db, &[one], &v)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    analyse(&db, one, "a1", "ANALYSED").await;
+    assert_eq!(
+        analyses::analysed_at_current_head(&db, &[one], &v)
+            .await
+            .expect("q"),
+        vec![one]
+    );
+}
+
+#[tokio::test]
 async fn a_complete_listing_closes_prs_it_no_longer_shows() {
     let db = fresh_db().await;
     let repo_id = repo(&db).await;

@@ -61,7 +61,9 @@ pub async fn upsert(
 }
 
 /// Of `pr_ids`, those whose current head already has a successful analysis with these
-/// versions: a scan skips them without fetching anything.
+/// versions *and* whose own state says so: a scan skips them without fetching anything.
+/// The run is committed before the edges and the PR's outcome, so a crash between the
+/// two leaves a run whose PR is still pending; that PR must be ingested again.
 pub async fn analysed_at_current_head(
     db: impl PgExecutor<'_>,
     pr_ids: &[i64],
@@ -71,6 +73,7 @@ pub async fn analysed_at_current_head(
         "SELECT p.id FROM pull_requests p
          JOIN analysis_runs a ON a.pr_id = p.id AND a.head_sha = p.head_sha
          WHERE p.id = ANY($1) AND a.status IN ('ANALYSED', 'DEGRADED')
+           AND p.analysed_head_sha = p.head_sha AND p.analysis_status IN ('ANALYSED', 'DEGRADED')
            AND a.signature_version = $2 AND a.algorithm_version = $3 AND a.config_version = $4",
     )
     .bind(pr_ids)
