@@ -86,6 +86,9 @@ pub struct Thresholds {
     pub rewrite_mode: RewriteParams,
     pub base: BaseParams,
     pub sets: SetParams,
+    /// Optional: absent means both off.
+    #[serde(default)]
+    pub publishing: Publishing,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -175,6 +178,51 @@ pub struct BaseParams {
 #[serde(deny_unknown_fields)]
 pub struct SetParams {
     pub size_cap: usize,
+}
+
+/// What app mode may write on a PR besides its Check Run: a label and one comment, both
+/// off by default, and only for a SAME_CHANGE at or above `high_confidence`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publishing {
+    pub high_confidence: f64,
+    #[serde(default)]
+    pub labels: LabelPublishing,
+    #[serde(default)]
+    pub comment: CommentPublishing,
+}
+
+impl Default for Publishing {
+    fn default() -> Self {
+        Publishing {
+            high_confidence: 0.95,
+            labels: LabelPublishing::default(),
+            comment: CommentPublishing::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelPublishing {
+    pub enabled: bool,
+    /// The label a likely resubmission gets.
+    pub possible_duplicate: String,
+}
+
+impl Default for LabelPublishing {
+    fn default() -> Self {
+        LabelPublishing {
+            enabled: false,
+            possible_duplicate: "triage:possible-duplicate".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentPublishing {
+    pub enabled: bool,
 }
 
 impl ClassificationRules {
@@ -280,6 +328,21 @@ impl Thresholds {
             return Err(ConfigError::Invalid(
                 "rewrite_mode.winnow_window must be positive".into(),
             ));
+        }
+        let p = &self.publishing;
+        if !(p.high_confidence > 0.0 && p.high_confidence <= 1.0) {
+            return Err(ConfigError::Invalid(format!(
+                "publishing.high_confidence must be in (0, 1], got {}",
+                p.high_confidence
+            )));
+        }
+        // GitHub refuses label names that are empty or longer than 50 characters.
+        let label = p.labels.possible_duplicate.trim();
+        if label.is_empty() || label.chars().count() > 50 {
+            return Err(ConfigError::Invalid(format!(
+                "publishing.labels.possible_duplicate must be 1 to 50 characters, got {:?}",
+                p.labels.possible_duplicate
+            )));
         }
         if self.sets.size_cap < 2 {
             return Err(ConfigError::Invalid(format!(

@@ -144,6 +144,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Publishing;
 
     #[test]
     fn defaults_load_and_version() {
@@ -151,6 +152,22 @@ mod tests {
         assert_eq!(e.versions().config.len(), 16);
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn publishing_is_off_by_default_and_optional() {
+        let e = Engine::with_defaults().expect("defaults");
+        let p = &e.thresholds().publishing;
+        assert!(!p.labels.enabled && !p.comment.enabled);
+        assert_eq!(p.labels.possible_duplicate, "triage:possible-duplicate");
+        let start = DEFAULT_THRESHOLDS.find("\npublishing:").expect("section");
+        let without = &DEFAULT_THRESHOLDS[..start];
+        let e = Engine::from_yaml(DEFAULT_CLASSIFICATION_RULES, without).expect("no section");
+        assert_eq!(e.thresholds().publishing, Publishing::default());
+        let on = DEFAULT_THRESHOLDS.replace("enabled: false", "enabled: true");
+        let e = Engine::from_yaml(DEFAULT_CLASSIFICATION_RULES, &on).expect("enabled");
+        let p = &e.thresholds().publishing;
+        assert!(p.labels.enabled && p.comment.enabled);
     }
 
     #[test]
@@ -178,6 +195,16 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(err.is_some_and(|m| m.contains("Invalid glob")));
+        let bad = DEFAULT_THRESHOLDS.replace("high_confidence: 0.95", "high_confidence: 0");
+        let err = Engine::from_yaml(DEFAULT_CLASSIFICATION_RULES, &bad)
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|m| m.contains("publishing.high_confidence")));
+        let bad = DEFAULT_THRESHOLDS.replace("\"triage:possible-duplicate\"", "\" \"");
+        let err = Engine::from_yaml(DEFAULT_CLASSIFICATION_RULES, &bad)
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|m| m.contains("publishing.labels.possible_duplicate")));
         let err = Engine::from_yaml("version: [", DEFAULT_THRESHOLDS)
             .err()
             .map(|e| e.to_string());
