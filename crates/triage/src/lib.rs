@@ -21,6 +21,7 @@ pub mod index;
 pub mod intent;
 pub mod issue_config;
 pub mod issue_fingerprint;
+pub mod issue_match;
 pub mod issue_text;
 pub mod issues;
 pub mod minhash;
