@@ -24,6 +24,7 @@ pub mod issue_fingerprint;
 pub mod issue_match;
 pub mod issue_text;
 pub mod issues;
+pub mod links;
 pub mod minhash;
 pub mod patch;
 pub mod setops;
