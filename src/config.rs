@@ -149,6 +149,12 @@ pub struct Config {
     #[arg(long, env = "CHECK_RUN_NAME", default_value = "clawtriage")]
     pub check_run_name: String,
 
+    /// Directory with `thresholds.yaml` and/or `classification_rules.yaml` replacing the
+    /// built-in ones (e.g. to enable labels and comments under `publishing`). Changing
+    /// them changes the config version, so the next scan analyses every PR again.
+    #[arg(long, env = "TRIAGE_CONFIG_DIR")]
+    pub triage_config_dir: Option<PathBuf>,
+
     /// Cron expression (UTC) for the built-in scan schedule, e.g. `0 * * * *` (optional).
     #[arg(long, env = "SCAN_SCHEDULE", value_parser = parse_schedule)]
     pub scan_schedule: Option<Schedule>,
@@ -220,6 +226,15 @@ impl Config {
                 variable: "DASHBOARD_TOKEN",
                 problem: "is required when DASHBOARD_AUTH_MODE=required".into(),
             });
+        }
+        if matches!(role, Role::Serve | Role::Worker)
+            && let Some(dir) = &self.triage_config_dir
+        {
+            // Checked here so a typo stops start-up, not the first job.
+            crate::scan::engine::Engine::load(Some(dir)).map_err(|e| ConfigError {
+                variable: "TRIAGE_CONFIG_DIR",
+                problem: format!("{e:#}").replace('\n', " "),
+            })?;
         }
         Ok(())
     }

@@ -66,22 +66,24 @@ async fn wait_for_run(github: &FakeGithub, head: &str, since: Instant) -> Durati
 }
 
 async fn app_stack(github: &FakeGithub) -> Stack {
+    app_stack_with(github, &[]).await
+}
+
+async fn app_stack_with(github: &FakeGithub, extra: &[&str]) -> Stack {
     let app_id = APP_ID.to_string();
     // `=` form: the PEM starts with dashes, which would read as a flag.
     let key = format!("--github-private-key-pem={TEST_APP_KEY}");
-    Stack::start_with(
-        &github.base_url(),
-        &[
-            "--github-mode",
-            "app",
-            "--github-app-id",
-            &app_id,
-            &key,
-            "--github-webhook-secret",
-            SECRET,
-        ],
-    )
-    .await
+    let mut args = vec![
+        "--github-mode",
+        "app",
+        "--github-app-id",
+        &app_id,
+        &key,
+        "--github-webhook-secret",
+        SECRET,
+    ];
+    args.extend_from_slice(extra);
+    Stack::start_with(&github.base_url(), &args).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -161,6 +163,176 @@ async fn webhooks_drive_ingest_and_one_check_run_per_head() {
         latencies[latencies.len() - 1]
     );
     assert!(latencies[latencies.len() / 2] < Duration::from_secs(10));
+    assert!(
+        github.issue_writes().is_empty(),
+        "no label or comment unless enabled: {:?}",
+        github.issue_writes()
+    );
+    stack.stop().await;
+}
+
+/// The PR's current state, once `ready` holds (or a panic after 60 s).
+async fn wait_for_pr(
+    stack: &Stack,
+    number: i64,
+    ready: impl Fn(&prs::PrRow) -> bool,
+) -> prs::PrRow {
+    let db = &stack.state.services.db;
+    let started = Instant::now();
+    loop {
+        if let Some(repo) = repos::by_name(db, "acme", "webapp").await.expect("repo")
+            && let Some(pr) = prs::by_number(db, repo.id, i32::try_from(number).expect("n"))
+                .await
+                .expect("pr")
+            && ready(&pr)
+        {
+            return pr;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "PR #{number} never got there"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn when_enabled_a_resubmission_gets_one_label_and_one_comment_ever() {
+    let github = FakeGithub::start(corpus_dir(), FakeConfig::default())
+        .await
+        .expect("fake github");
+    let dir = tempfile::tempdir().expect("config dir");
+    let thresholds =
+        clawtriage_triage::engine::DEFAULT_THRESHOLDS.replace("enabled: false", "enabled: true");
+    std::fs::write(dir.path().join("thresholds.yaml"), thresholds).expect("write");
+    let config_dir = format!("--triage-config-dir={}", dir.path().display());
+    let stack = app_stack_with(&github, &[&config_dir]).await;
+
+    // A SAME_CHANGE pair; the one created later is the resubmission.
+    let cluster = truth()["clusters"]
+        .as_array()
+        .expect("clusters")
+        .iter()
+        .find(|c| c["kind"] == "SAME_CHANGE")
+        .cloned()
+        .expect("a SAME_CHANGE cluster");
+    let pair: Vec<i64> = members(&cluster).into_iter().take(2).collect();
+    let created = |n: i64| {
+        corpus_doc(&format!("pulls/{n}.json"))["pull"]["created_at"]
+            .as_str()
+            .expect("created")
+            .to_owned()
+    };
+    let (later, earlier) = if (created(pair[0]), pair[0]) > (created(pair[1]), pair[1]) {
+        (pair[0], pair[1])
+    } else {
+        (pair[1], pair[0])
+    };
+    let later_pull = corpus_doc(&format!("pulls/{later}.json"))["pull"].clone();
+    let earlier_pull = corpus_doc(&format!("pulls/{earlier}.json"))["pull"].clone();
+
+    // GitHub refuses the writes at first: the analysis is DEGRADED with the reason and
+    // nothing is remembered as written, so a later analysis tries again.
+    github.set_issue_writes_forbidden(true);
+    // The resubmission first, then the original: the pair is found from the original's
+    // side, and still only the resubmission is written on.
+    for (i, pull) in [&later_pull, &earlier_pull].into_iter().enumerate() {
+        let answer = deliver(
+            &stack,
+            "pull_request",
+            &format!("open-{i}"),
+            &pr_event("opened", pull),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text);
+    }
+    let refused = wait_for_pr(&stack, later, |pr| pr.analysis_status == "DEGRADED").await;
+    assert!(
+        refused
+            .analysis_error
+            .as_deref()
+            .is_some_and(|e| e.contains("label or comment not written")),
+        "{:?}",
+        refused.analysis_error
+    );
+    let db = &stack.state.services.db;
+    let claims: i64 = sqlx::query_scalar("SELECT count(*) FROM pr_publications")
+        .fetch_one(db)
+        .await
+        .expect("count");
+    assert_eq!(claims, 0, "a refused write is not remembered as done");
+
+    // Allowed again; a push to the resubmission gets it analysed again.
+    github.set_issue_writes_forbidden(false);
+    let mut heads = Vec::new();
+    for (i, byte) in ["e", "f"].into_iter().enumerate() {
+        let head = byte.repeat(40);
+        github
+            .set_head(
+                "acme",
+                "webapp",
+                u64::try_from(later).expect("n"),
+                &head,
+                None,
+            )
+            .expect("move head");
+        let mut moved = later_pull.clone();
+        moved["head"]["sha"] = head.clone().into();
+        let answer = deliver(
+            &stack,
+            "pull_request",
+            &format!("sync-{i}"),
+            &pr_event("synchronize", &moved),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text);
+        wait_for_run(&github, &head, Instant::now()).await;
+        wait_for_pr(&stack, later, |pr| {
+            pr.analysed_head_sha.as_deref() == Some(head.as_str())
+        })
+        .await;
+        heads.push(head);
+    }
+    // The original, analysed once more, finds the pair again.
+    let answer = deliver(
+        &stack,
+        "pull_request",
+        "reopen",
+        &pr_event("reopened", &earlier_pull),
+    )
+    .await;
+    assert!(answer.status.is_success(), "{}", answer.text);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let writes = github.issue_writes();
+    let later_n = u64::try_from(later).expect("n");
+    let labels: Vec<_> = writes.iter().filter(|w| w.kind == "labels").collect();
+    let comments: Vec<_> = writes.iter().filter(|w| w.kind == "comment").collect();
+    assert_eq!(labels.len(), 1, "one label write ever: {writes:?}");
+    assert_eq!(comments.len(), 1, "one comment ever: {writes:?}");
+    assert_eq!(labels[0].number, later_n);
+    assert_eq!(
+        labels[0].body["labels"],
+        json!(["triage:possible-duplicate"])
+    );
+    assert_eq!(comments[0].number, later_n);
+    let text = comments[0].body["body"].as_str().expect("comment body");
+    assert!(
+        text.contains(&format!("pull/{earlier})")),
+        "names the original: {text}"
+    );
+    assert!(
+        text.contains("<!-- clawtriage:possible-duplicate -->"),
+        "{text}"
+    );
+    assert!(text.contains("same production change"), "{text}");
+    let done: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pr_publications WHERE status = 'done' AND other_pr_id IS NOT NULL",
+    )
+    .fetch_one(db)
+    .await
+    .expect("count");
+    assert_eq!(done, 2, "label and comment recorded");
     stack.stop().await;
 }
 

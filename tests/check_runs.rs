@@ -106,5 +106,11 @@ async fn analysed_prs_get_one_neutral_check_run_each_updated_on_reanalysis() {
     assert_eq!(after.iter().filter(|r| !r.update).count(), listed);
     let update = after.iter().find(|r| r.update).expect("an update");
     assert_eq!(update.id, run.id);
+    // Quiet by default: a whole repository's duplicates, and no label or comment.
+    assert!(
+        github.issue_writes().is_empty(),
+        "{:?}",
+        github.issue_writes()
+    );
     stack.stop().await;
 }

@@ -488,6 +488,75 @@ async fn app_mode_reuses_the_installation_token_and_publishes_check_runs() {
 }
 
 #[tokio::test]
+async fn app_mode_adds_labels_and_finds_its_comment_among_many() {
+    let fake = fake(corpus(5, 0, 2)).await;
+    let client = app_client(&fake);
+    client
+        .add_labels(OWNER, REPO, 2, &["triage:possible-duplicate".to_owned()])
+        .await
+        .expect("labels");
+    // 150 comments of others: the search pages through them to ours.
+    for i in 0..150 {
+        client
+            .create_comment(OWNER, REPO, 2, &format!("comment {i}"))
+            .await
+            .expect("comment");
+    }
+    assert_eq!(
+        client
+            .find_comment(OWNER, REPO, 2, "<!-- marker -->")
+            .await
+            .expect("search"),
+        None
+    );
+    let ours = client
+        .create_comment(OWNER, REPO, 2, "<!-- marker -->\nHello")
+        .await
+        .expect("ours");
+    let found = client
+        .find_comment(OWNER, REPO, 2, "<!-- marker -->")
+        .await
+        .expect("search")
+        .expect("found");
+    assert_eq!(found.id, ours.id);
+    let writes = fake.issue_writes();
+    assert_eq!(writes[0].kind, "labels");
+    assert_eq!(
+        writes[0].body["labels"],
+        json!(["triage:possible-duplicate"])
+    );
+    assert_eq!(writes.len(), 152);
+    assert!(
+        fake.requests()
+            .count_all("GET /repos/{owner}/{repo}/issues/{number}/comments")
+            >= 4,
+        "two searches of two pages each (an unchanged first page is a free 304)"
+    );
+
+    // A missing PR and a refusal are typed errors; a public client cannot write.
+    let err = client
+        .add_labels(OWNER, REPO, 999, &["x".to_owned()])
+        .await
+        .expect_err("missing");
+    assert!(matches!(err, GithubError::NotFound { .. }), "{err}");
+    fake.set_issue_writes_forbidden(true);
+    let err = client
+        .create_comment(OWNER, REPO, 2, "again")
+        .await
+        .expect_err("forbidden");
+    assert!(
+        matches!(err, GithubError::Refused { status: 403, .. }),
+        "{err}"
+    );
+    let public = public_client(&fake, Some("t"), None);
+    let err = public
+        .add_labels(OWNER, REPO, 2, &["x".to_owned()])
+        .await
+        .expect_err("no app");
+    assert!(matches!(err, GithubError::AppRequired(_)));
+}
+
+#[tokio::test]
 async fn installation_tokens_close_to_expiry_are_replaced() {
     // Tokens living 4 minutes are inside the 5-minute refresh margin: never reused.
     let config = FakeConfig {

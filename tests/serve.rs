@@ -187,6 +187,22 @@ fn a_bad_port_stops_start_up_with_one_line_naming_it() {
 }
 
 #[test]
+fn a_bad_triage_config_stops_start_up_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("thresholds.yaml"),
+        clawtriage_triage::engine::DEFAULT_THRESHOLDS
+            .replace("high_confidence: 0.95", "high_confidence: 3"),
+    )
+    .expect("write");
+    let stderr = failing_start(&[("TRIAGE_CONFIG_DIR", dir.path().to_str().expect("utf8"))]);
+    assert!(
+        stderr.contains("TRIAGE_CONFIG_DIR") && stderr.contains("publishing.high_confidence"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_unwritable_data_root_stops_start_up_with_one_line_naming_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("not-a-dir");

@@ -30,7 +30,7 @@ pub fn not_found() -> Response {
 }
 
 /// GitHub's 422.
-fn unprocessable(message: &str) -> Response {
+pub(crate) fn unprocessable(message: &str) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
         Json(json!({
@@ -82,7 +82,12 @@ impl PageQuery {
 }
 
 /// One page of `items` with GitHub's `Link` header.
-fn paged(items: &[&Value], query: &PageQuery, uri: &Uri, headers: &HeaderMap) -> Response {
+pub(crate) fn paged(
+    items: &[&Value],
+    query: &PageQuery,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Response {
     let per_page = query.per_page();
     let page = query.page();
     let start = (page - 1).saturating_mul(per_page).min(items.len());
@@ -341,7 +346,7 @@ pub async fn create_check_run(
     headers: HeaderMap,
     body: Option<Json<Value>>,
 ) -> Response {
-    let body = match check_run_body(&headers, body) {
+    let body = match installation_body(&headers, body) {
         Ok(body) => body,
         Err(refused) => return *refused,
     };
@@ -350,7 +355,7 @@ pub async fn create_check_run(
         return not_found();
     }
     if state.check_runs_forbidden {
-        return forbidden_checks();
+        return forbidden_integration();
     }
     for field in ["name", "head_sha"] {
         if !body[field].is_string() {
@@ -377,13 +382,13 @@ pub async fn update_check_run(
     headers: HeaderMap,
     body: Option<Json<Value>>,
 ) -> Response {
-    let body = match check_run_body(&headers, body) {
+    let body = match installation_body(&headers, body) {
         Ok(body) => body,
         Err(refused) => return *refused,
     };
     let mut state = shared.lock();
     if state.check_runs_forbidden {
-        return forbidden_checks();
+        return forbidden_integration();
     }
     let Some(created) = state
         .check_runs
@@ -405,8 +410,11 @@ pub async fn update_check_run(
     (StatusCode::OK, Json(answer)).into_response()
 }
 
-/// The body of a Check Run write, or GitHub's refusal (no installation token, no JSON).
-fn check_run_body(headers: &HeaderMap, body: Option<Json<Value>>) -> Result<Value, Box<Response>> {
+/// The body of an app's write (Check Run, label, comment), or GitHub's refusal (no installation token, no JSON).
+pub(crate) fn installation_body(
+    headers: &HeaderMap,
+    body: Option<Json<Value>>,
+) -> Result<Value, Box<Response>> {
     if !bearer(headers).is_some_and(|t| t.starts_with("ghs_")) {
         return Err(Box::new(
             (
@@ -454,8 +462,8 @@ fn check_run_answer(
     answer
 }
 
-/// What GitHub answers an app without the `checks: write` permission.
-fn forbidden_checks() -> Response {
+/// What GitHub answers an app without the permission a write needs.
+pub(crate) fn forbidden_integration() -> Response {
     (
         StatusCode::FORBIDDEN,
         Json(json!({"message": "Resource not accessible by integration", "documentation_url": DOCS, "status": "403"})),

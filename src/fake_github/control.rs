@@ -30,6 +30,7 @@ pub fn router() -> Router<Shared> {
             post(close),
         )
         .route("/_fake/check-runs", get(check_runs))
+        .route("/_fake/issue-writes", get(issue_writes))
         .route("/_fake/token-requests", get(token_requests))
 }
 
@@ -120,6 +121,11 @@ async fn close(
 
 async fn check_runs(State(shared): State<Shared>) -> Response {
     Json(shared.lock().check_runs.clone()).into_response()
+}
+
+/// Labels and comments received.
+async fn issue_writes(State(shared): State<Shared>) -> Response {
+    Json(shared.lock().issue_writes.clone()).into_response()
 }
 
 async fn token_requests(State(shared): State<Shared>) -> Response {

@@ -5,7 +5,7 @@
 //! can be mutated (new PRs, new heads, closes), and it behaves like GitHub where the
 //! client's correctness depends on it — `Link` pagination, `per_page` caps, the 3,000-file
 //! cap, ETags with free 304s, `x-ratelimit-*` budgets that run out and reset, secondary
-//! limits with `retry-after`, 502s, latency, app tokens and Check Runs. `/_fake/*`
+//! limits with `retry-after`, 502s, latency, app tokens, Check Runs, labels and comments. `/_fake/*`
 //! ([`control`]) lets tests inspect and steer it over HTTP; the [`FakeGithub`] handle
 //! offers the same in-process.
 //!
@@ -18,6 +18,7 @@ pub mod control;
 pub mod corpus;
 pub mod layer;
 pub mod state;
+pub mod writes;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -34,7 +35,8 @@ use tokio_util::sync::CancellationToken;
 
 pub use corpus::{Corpus, PullData, RepoData};
 pub use state::{
-    LoggedRequest, RateLimitSettings, RecordedCheckRun, RequestLog, StateError, TokenRequest,
+    LoggedRequest, RateLimitSettings, RecordedCheckRun, RecordedIssueWrite, RequestLog, StateError,
+    TokenRequest,
 };
 
 /// Injected trouble, settable at start and at run time (`POST /_fake/faults`).
@@ -117,6 +119,14 @@ pub fn router(shared: Shared) -> Router {
         .route(
             "/repos/{owner}/{repo}/check-runs/{id}",
             patch(api::update_check_run),
+        )
+        .route(
+            "/repos/{owner}/{repo}/issues/{number}/labels",
+            post(writes::add_labels),
+        )
+        .route(
+            "/repos/{owner}/{repo}/issues/{number}/comments",
+            get(writes::list_comments).post(writes::create_comment),
         )
         .route(
             "/app/installations/{id}/access_tokens",
@@ -264,6 +274,16 @@ impl FakeGithub {
     /// Makes Check Run writes fail with 403 (or work again).
     pub fn set_check_runs_forbidden(&self, forbidden: bool) {
         self.shared.lock().check_runs_forbidden = forbidden;
+    }
+
+    /// Makes label and comment writes fail with 403 (or work again).
+    pub fn set_issue_writes_forbidden(&self, forbidden: bool) {
+        self.shared.lock().issue_writes_forbidden = forbidden;
+    }
+
+    /// Labels and comments received.
+    pub fn issue_writes(&self) -> Vec<RecordedIssueWrite> {
+        self.shared.lock().issue_writes.clone()
     }
 
     /// Check Runs received.

@@ -90,6 +90,22 @@ pub struct RecordedCheckRun {
     pub update: bool,
 }
 
+/// A label or comment the fake received on a PR.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedIssueWrite {
+    /// Owner in the URL.
+    pub owner: String,
+    /// Repository in the URL.
+    pub repo: String,
+    /// The PR.
+    pub number: u64,
+    /// `labels` or `comment`.
+    pub kind: String,
+    /// The request body (labels) or the stored comment.
+    pub body: Value,
+}
+
 /// New rate-limit settings (`POST /_fake/rate-limit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -171,6 +187,9 @@ pub(crate) struct State {
     pub(crate) check_runs: Vec<RecordedCheckRun>,
     /// Answer Check Run writes with 403 (an app without the `checks` permission).
     pub(crate) check_runs_forbidden: bool,
+    pub(crate) issue_writes: Vec<RecordedIssueWrite>,
+    /// Answer label and comment writes with 403.
+    pub(crate) issue_writes_forbidden: bool,
     /// Installation tokens handed out → expiry.
     pub(crate) tokens: HashMap<String, DateTime<Utc>>,
     next_token: u64,
@@ -199,6 +218,8 @@ impl State {
             token_requests: Vec::new(),
             check_runs: Vec::new(),
             check_runs_forbidden: false,
+            issue_writes: Vec::new(),
+            issue_writes_forbidden: false,
             tokens: HashMap::new(),
             next_token: 0,
         }

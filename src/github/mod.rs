@@ -11,7 +11,7 @@
 //! Module map: [`settings`] (how a client is built), [`transport`] (one request, with
 //! retries, rate-limit waits and ETags), [`cache`] (ETag memory: LRU + Postgres),
 //! [`auth`] (app JWT and installation tokens), [`ops`] (the operations), [`model`]
-//! (GitHub's JSON), [`files`] (binary/truncated files), [`source`] (the scan pipeline's
+//! (GitHub's JSON), [`writes`] (labels and comments), [`files`] (binary/truncated files), [`source`] (the scan pipeline's
 //! [`PrSource`](crate::scan::source::PrSource) port).
 //!
 //! Nothing here logs a token, a key, an `Authorization` header, a body or a patch:
@@ -28,6 +28,7 @@ pub mod ratelimit;
 pub mod settings;
 pub mod source;
 pub mod transport;
+pub mod writes;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -191,25 +191,14 @@ impl GithubClient {
         run: &NewCheckRun,
         call: fn(String, Auth, serde_json::Value) -> Call,
     ) -> Result<CheckRun, GithubError> {
-        self.app("writing a Check Run")?;
-        let installation =
-            self.installation_id(owner, repo)
-                .await?
-                .ok_or_else(|| GithubError::NotInstalled {
-                    owner: owner.to_owned(),
-                    repo: repo.to_owned(),
-                })?;
+        let auth = self
+            .installation_auth(owner, repo, "writing a Check Run")
+            .await?;
         let body = serde_json::to_value(run).map_err(|e| GithubError::Malformed {
             path: path.clone(),
             reason: format!("cannot encode the Check Run: {e}"),
         })?;
-        let answer = self
-            .execute(&call(
-                self.url(&path),
-                Auth::Installation(installation),
-                body,
-            ))
-            .await?;
+        let answer = self.execute(&call(self.url(&path), auth, body)).await?;
         parse::<CheckRun>(&path, &answer.body)
     }
 
@@ -269,7 +258,7 @@ impl GithubClient {
     }
 
     /// One page of a list and the URL of the next.
-    async fn page<T: DeserializeOwned>(
+    pub(crate) async fn page<T: DeserializeOwned>(
         &self,
         url: &str,
         auth: Auth,
@@ -286,7 +275,7 @@ impl GithubClient {
 }
 
 /// `/repos/{owner}/{repo}`, after checking the names cannot change the path.
-fn repo_path(owner: &str, repo: &str) -> Result<String, GithubError> {
+pub(crate) fn repo_path(owner: &str, repo: &str) -> Result<String, GithubError> {
     if is_valid_repo_part(owner) && is_valid_repo_part(repo) && repo != "." && repo != ".." {
         Ok(format!("/repos/{owner}/{repo}"))
     } else {
@@ -297,7 +286,7 @@ fn repo_path(owner: &str, repo: &str) -> Result<String, GithubError> {
     }
 }
 
-fn parse<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, GithubError> {
+pub(crate) fn parse<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, GithubError> {
     serde_json::from_str(body).map_err(|e| GithubError::Malformed {
         path: path.to_owned(),
         reason: format!("{e}"),

@@ -2,6 +2,7 @@
 //! JSON out. Everything here is conversion; the decisions live in `clawtriage_triage`.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use clawtriage_triage as triage;
 use triage::{Category, Fingerprint, PatchState};
@@ -44,41 +45,62 @@ pub struct Scored {
 pub struct Engine {
     inner: triage::Engine,
     versions: EngineVersions,
-    rules_text: &'static str,
-    thresholds_text: &'static str,
+    rules_text: String,
+    thresholds_text: String,
     fingerprints: FingerprintCache,
 }
 
 impl Engine {
     /// The engine with the rules and thresholds built into the binary.
     pub fn with_defaults() -> anyhow::Result<Self> {
-        let inner = triage::Engine::with_defaults()
-            .map_err(|e| anyhow::anyhow!("built-in triage configuration is invalid: {e}"))?;
-        Ok(Self::from_parts(
-            inner,
-            triage::engine::DEFAULT_CLASSIFICATION_RULES,
-            triage::engine::DEFAULT_THRESHOLDS,
-        ))
+        Self::from_texts(
+            triage::engine::DEFAULT_CLASSIFICATION_RULES.to_owned(),
+            triage::engine::DEFAULT_THRESHOLDS.to_owned(),
+        )
     }
 
-    fn from_parts(
-        inner: triage::Engine,
-        rules_text: &'static str,
-        thresholds_text: &'static str,
-    ) -> Self {
+    /// The engine with `classification_rules.yaml` and `thresholds.yaml` from `dir`
+    /// (`TRIAGE_CONFIG_DIR`) where they exist there, the built-in ones otherwise.
+    pub fn load(dir: Option<&Path>) -> anyhow::Result<Self> {
+        let Some(dir) = dir else {
+            return Self::with_defaults();
+        };
+        let read = |name: &str, default: &str| -> anyhow::Result<String> {
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Ok(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(default.to_owned()),
+                Err(e) => Err(anyhow::anyhow!(
+                    "TRIAGE_CONFIG_DIR: cannot read {}: {e}",
+                    path.display()
+                )),
+            }
+        };
+        let rules = read(
+            "classification_rules.yaml",
+            triage::engine::DEFAULT_CLASSIFICATION_RULES,
+        )?;
+        let thresholds = read("thresholds.yaml", triage::engine::DEFAULT_THRESHOLDS)?;
+        Self::from_texts(rules, thresholds)
+            .map_err(|e| anyhow::anyhow!("TRIAGE_CONFIG_DIR ({}): {e:#}", dir.display()))
+    }
+
+    fn from_texts(rules_text: String, thresholds_text: String) -> anyhow::Result<Self> {
+        let inner = triage::Engine::from_yaml(&rules_text, &thresholds_text)
+            .map_err(|e| anyhow::anyhow!("the triage configuration is invalid: {e}"))?;
         let v = inner.versions();
         let versions = EngineVersions {
             signature: version_number(&v.signature),
             algorithm: version_number(&v.algorithm),
             config: v.config.clone(),
         };
-        Self {
+        Ok(Self {
             inner,
             versions,
             rules_text,
             thresholds_text,
             fingerprints: FingerprintCache::default(),
-        }
+        })
     }
 
     /// Decoded fingerprints of recently scored PRs.
@@ -92,8 +114,13 @@ impl Engine {
     }
 
     /// The rules and thresholds texts behind `versions().config`.
-    pub fn config_texts(&self) -> (&'static str, &'static str) {
-        (self.rules_text, self.thresholds_text)
+    pub fn config_texts(&self) -> (&str, &str) {
+        (&self.rules_text, &self.thresholds_text)
+    }
+
+    /// What app mode may write on PRs besides Check Runs.
+    pub fn publishing(&self) -> &triage::config::Publishing {
+        &self.inner.thresholds().publishing
     }
 
     /// The pure engine.

@@ -5,6 +5,7 @@ pub mod engine;
 pub mod fingerprints;
 pub mod ingest;
 pub mod listing;
+pub mod publish;
 pub mod report;
 pub mod sets;
 pub mod source;

@@ -133,7 +133,7 @@ fn category_text(category: &str) -> &'static str {
 }
 
 /// The one or two strongest pieces of evidence, in words.
-fn strongest_evidence(evidence: &serde_json::Value) -> String {
+pub(crate) fn strongest_evidence(evidence: &serde_json::Value) -> String {
     if evidence["sameDiffHash"] == true {
         return "identical production diff".to_owned();
     }
@@ -173,7 +173,7 @@ fn strongest_evidence(evidence: &serde_json::Value) -> String {
 }
 
 /// Keeps a title or path from breaking the Markdown table.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 

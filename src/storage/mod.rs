@@ -11,6 +11,7 @@ pub mod edges;
 pub mod feedback;
 pub mod index;
 pub mod prs;
+pub mod publications;
 pub mod repos;
 pub mod scans;
 pub mod sets;

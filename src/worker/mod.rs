@@ -61,7 +61,7 @@ impl JobContext {
     /// The context of a worker process: the built-in engine (its rules recorded in
     /// Postgres) and a GitHub client whose ETag memory lives in Postgres.
     pub async fn new(config: Arc<Config>, services: Services) -> anyhow::Result<Self> {
-        let engine = Engine::with_defaults()?;
+        let engine = Engine::load(config.triage_config_dir.as_deref())?;
         let (rules, thresholds) = engine.config_texts();
         crate::storage::analyses::record_config(
             &services.db,
@@ -199,14 +199,15 @@ async fn run_ingest_pr(
     .instrument(span.clone())
     .await;
     if matches!(result, Ok(crate::scan::ingest::IngestOutcome::Analysed)) && ctx.github.is_app() {
-        publish_check_run(&ctx, &job).instrument(span).await;
+        publish_on_github(&ctx, &job).instrument(span).await;
     }
     to_queue_result(result.map(|_| ()))
 }
 
-/// Reports the analysis on the PR in app and hybrid modes. Quiet about its own
-/// failures: a missing Check Run never holds up triage (the next analysis retries).
-async fn publish_check_run(ctx: &JobContext, job: &IngestPr) {
+/// Reports the analysis on the PR in app and hybrid modes: its Check Run, then the
+/// label and comment a likely resubmission gets when `publishing` enables them. Quiet
+/// about its own failures: they degrade the analysis, never hold up triage.
+async fn publish_on_github(ctx: &JobContext, job: &IngestPr) {
     let db = &ctx.services.db;
     let found = async {
         let repo = crate::storage::repos::get(db, job.repo_id).await?;
@@ -257,6 +258,18 @@ async fn publish_check_run(ctx: &JobContext, job: &IngestPr) {
                 );
             }
         }
+    }
+    let extras = crate::scan::publish::publish(
+        db,
+        &ctx.github,
+        ctx.engine.publishing(),
+        ctx.config.public_url.as_deref(),
+        &repo,
+        &pr,
+    )
+    .await;
+    if let Err(err) = extras {
+        tracing::warn!(pr.number = pr.number, "Label and comment skipped: {err:#}");
     }
 }
 
