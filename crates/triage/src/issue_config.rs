@@ -369,9 +369,7 @@ mod tests {
     #[test]
     fn invalid_values_name_their_key() {
         assert!(err("version: [").contains("issue_rules.yaml"));
-        assert!(
-            err(&DEFAULT.replace("terms: 0.7", "terms: 0.8")).contains("issues.score_weights")
-        );
+        assert!(err(&DEFAULT.replace("terms: 0.7", "terms: 0.8")).contains("issues.score_weights"));
         assert!(
             err(&DEFAULT.replace("review_threshold: 0.30", "review_threshold: 0.90"))
                 .contains("must not exceed")
@@ -385,12 +383,20 @@ mod tests {
             err(&DEFAULT.replace("max_word_keys: 24", "max_word_keys: 99"))
                 .contains("index.max_word_keys")
         );
-        assert!(err(&DEFAULT.replace("title_boost: 2.0", "title_boost: 0.5")).contains("title_boost"));
-        assert!(err(&DEFAULT.replace("identifier: 3.0", "identifier: -1")).contains("weights.identifier"));
         assert!(
-            err(&DEFAULT.replace("    in: []\n", "    in: [\"src/[x\"]\n")).contains("scope.paths.in")
+            err(&DEFAULT.replace("title_boost: 2.0", "title_boost: 0.5")).contains("title_boost")
         );
-        assert!(err(&DEFAULT.replace("license: out", "license: maybe")).contains("issue_rules.yaml"));
+        assert!(
+            err(&DEFAULT.replace("identifier: 3.0", "identifier: -1"))
+                .contains("weights.identifier")
+        );
+        assert!(
+            err(&DEFAULT.replace("    in: []\n", "    in: [\"src/[x\"]\n"))
+                .contains("scope.paths.in")
+        );
+        assert!(
+            err(&DEFAULT.replace("license: out", "license: maybe")).contains("issue_rules.yaml")
+        );
         assert!(err(&format!("{DEFAULT}\nunknown_key: 1\n")).contains("unknown"));
     }
 }

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::hash::key;
-use crate::issue_config::{IndexRules, IssueRules, KindRules, TextRules};
+use crate::issue_config::{IndexRules, KindRules, TextRules};
 use crate::issue_text::{
     self, Frame, is_code_identifier, normalize_error, normalize_identifier, normalize_path,
     parse_frame, path_tail, split_identifier,
@@ -194,7 +194,7 @@ impl TextCtx {
         }
     }
 
-    fn is_generic(&self, w: &str) -> bool {
+    pub(crate) fn is_generic_word(&self, w: &str) -> bool {
         self.generic.contains(w)
     }
 }
@@ -225,7 +225,15 @@ struct LineMode {
 
 /// Fingerprint of an issue. Total: never panics, bounded output whatever the input.
 pub(crate) fn build(ctx: &TextCtx, input: &IssueInput) -> IssueFingerprint {
-    build_parts(ctx, input.number, &input.title, input.body.as_deref(), &input.labels, &[], &[])
+    build_parts(
+        ctx,
+        input.number,
+        &input.title,
+        input.body.as_deref(),
+        &input.labels,
+        &[],
+        &[],
+    )
 }
 
 /// Shared by issues and PR texts: `identifiers` and `paths` are extra code names and
@@ -352,7 +360,15 @@ fn scan_line(
             acc.frames.insert(f);
         }
         // Names and paths of the frame line count too; its words are noise.
-        scan_tokens(ctx, acc, line, LineMode { words: false, ..mode });
+        scan_tokens(
+            ctx,
+            acc,
+            line,
+            LineMode {
+                words: false,
+                ..mode
+            },
+        );
         return;
     }
     let mut words = mode.words;
@@ -422,7 +438,7 @@ fn scan_tokens(ctx: &TextCtx, acc: &mut Acc, line: &str, mode: LineMode) {
         let mut ws = Vec::new();
         issue_text::words(&lower, &mut ws);
         for w in ws {
-            if !ctx.is_generic(&w) {
+            if !ctx.is_generic_word(&w) {
                 acc.add(TermKind::Word, w, mode.title);
             }
         }
@@ -464,12 +480,12 @@ fn add_identifier(ctx: &TextCtx, acc: &mut Acc, ident: &str, title: bool) {
     if subs.len() > 1 {
         for s in subs {
             if let Some(w) = issue_text::word(&s)
-                && !ctx.is_generic(&w)
+                && !ctx.is_generic_word(&w)
             {
                 acc.add(TermKind::Word, w, title);
             }
         }
-    } else if ctx.is_generic(&norm) {
+    } else if ctx.is_generic_word(&norm) {
         return;
     }
     acc.add(TermKind::Identifier, norm, title);
@@ -579,8 +595,10 @@ pub(crate) fn index_keys(fp: &IssueFingerprint, rules: &IndexRules) -> Vec<i64> 
 
 /// The default text context, for tests in this crate.
 #[cfg(test)]
-pub(crate) fn test_ctx() -> (TextCtx, IssueRules) {
-    let r = IssueRules::parse(include_str!("../../../config/issue_rules.yaml")).expect("defaults");
+pub(crate) fn test_ctx() -> (TextCtx, crate::issue_config::IssueRules) {
+    let r =
+        crate::issue_config::IssueRules::parse(include_str!("../../../config/issue_rules.yaml"))
+            .expect("defaults");
     (TextCtx::new(&r.text, &r.kinds), r)
 }
 
@@ -648,9 +666,19 @@ mod tests {
         assert!(!has(&f, TermKind::Word, "fail"));
         assert!(!has(&f, TermKind::Word, "the"));
         let title_terms: Vec<&Term> = f.terms.iter().filter(|t| t.title).collect();
-        assert!(title_terms.iter().any(|t| t.text == "enrich_invoice_history"));
+        assert!(
+            title_terms
+                .iter()
+                .any(|t| t.text == "enrich_invoice_history")
+        );
         assert_eq!(f.frames.len(), 1);
-        assert_eq!(f.paths, vec!["home/bob/webapp/src/jobs/enrich.ts", "src/services/orders.ts"]);
+        assert_eq!(
+            f.paths,
+            vec![
+                "home/bob/webapp/src/jobs/enrich.ts",
+                "src/services/orders.ts"
+            ]
+        );
         // Sorted and unique: a stable stored form.
         let mut sorted = f.terms.clone();
         sorted.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.text.cmp(&b.text)));
@@ -662,7 +690,10 @@ mod tests {
         let f = fp("x", "```\nconst totalAmount = compute(order)\n```\n", &[]);
         assert!(has(&f, TermKind::Identifier, "total_amount"));
         assert!(!has(&f, TermKind::Word, "compute"));
-        assert!(has(&f, TermKind::Word, "total"), "identifier sub-words count");
+        assert!(
+            has(&f, TermKind::Word, "total"),
+            "identifier sub-words count"
+        );
     }
 
     #[test]
@@ -674,7 +705,15 @@ mod tests {
              - [x] I have searched the existing issues for duplicates\n",
             &[],
         );
-        for w in ["step", "expect", "behavior", "environment", "search", "duplicat", "chart"] {
+        for w in [
+            "step",
+            "expect",
+            "behavior",
+            "environment",
+            "search",
+            "duplicat",
+            "chart",
+        ] {
             let present = has(&f, TermKind::Word, w);
             assert_eq!(present, w == "chart", "{w}");
         }
@@ -699,13 +738,25 @@ mod tests {
 
     #[test]
     fn kinds_from_labels_then_wording() {
-        assert_eq!(fp("Crash on save", "", &["enhancement"]).kind, IssueKind::Feature);
+        assert_eq!(
+            fp("Crash on save", "", &["enhancement"]).kind,
+            IssueKind::Feature
+        );
         assert_eq!(fp("Add dark mode", "", &["Bug"]).kind, IssueKind::Bug);
-        assert_eq!(fp("Feature request: export CSV", "", &[]).kind, IssueKind::Feature);
-        assert_eq!(fp("Save button", "TypeError: x is undefined", &[]).kind, IssueKind::Bug);
+        assert_eq!(
+            fp("Feature request: export CSV", "", &[]).kind,
+            IssueKind::Feature
+        );
+        assert_eq!(
+            fp("Save button", "TypeError: x is undefined", &[]).kind,
+            IssueKind::Bug
+        );
         assert_eq!(fp("Save button", "it crashes", &[]).kind, IssueKind::Bug);
         assert_eq!(fp("Save button", "", &[]).kind, IssueKind::Unknown);
-        assert_eq!(fp("Save button", "", &["bug", "enhancement"]).kind, IssueKind::Unknown);
+        assert_eq!(
+            fp("Save button", "", &["bug", "enhancement"]).kind,
+            IssueKind::Unknown
+        );
     }
 
     #[test]
@@ -779,14 +830,27 @@ mod tests {
         let f = build(&ctx, &IssueInput::default());
         assert!(f.terms.is_empty());
         assert_eq!(f.kind, IssueKind::Unknown);
-        for body in ["```", "`", "``", "<!--", "\u{0}\u{feff}é🙂", "at (", "File \"", "\r\n\r\n"] {
+        for body in [
+            "```",
+            "`",
+            "``",
+            "<!--",
+            "\u{0}\u{feff}é🙂",
+            "at (",
+            "File \"",
+            "\r\n\r\n",
+        ] {
             let _ = fp(body, body, &[body]);
         }
     }
 
     #[test]
     fn fingerprint_round_trips_as_json() {
-        let f = fp("crash in `foo_bar`", "Error: x\n  at f (src/a.ts:1:2)", &["area/x"]);
+        let f = fp(
+            "crash in `foo_bar`",
+            "Error: x\n  at f (src/a.ts:1:2)",
+            &["area/x"],
+        );
         let json = serde_json::to_string(&f).unwrap_or_default();
         let back: Option<IssueFingerprint> = serde_json::from_str(&json).ok();
         assert_eq!(back.as_ref(), Some(&f));

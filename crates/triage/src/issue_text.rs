@@ -25,20 +25,77 @@ const STOP_WORDS: &[&str] = &[
 
 /// Language keywords: code tokens too common to identify anything.
 const CODE_WORDS: &[&str] = &[
-    "async", "await", "bool", "break", "case", "catch", "class", "const", "continue", "def",
-    "default", "else", "enum", "export", "extends", "false", "final", "finally", "fn", "for",
-    "func", "function", "if", "impl", "import", "in", "int", "interface", "let", "match", "mod",
-    "mut", "new", "nil", "none", "null", "number", "object", "package", "pass", "private",
-    "pub", "public", "raise", "return", "self", "static", "str", "string", "struct", "super",
-    "switch", "this", "throw", "trait", "true", "try", "type", "undefined", "use", "var", "void",
-    "while", "yield",
+    "async",
+    "await",
+    "bool",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "def",
+    "default",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "final",
+    "finally",
+    "fn",
+    "for",
+    "func",
+    "function",
+    "if",
+    "impl",
+    "import",
+    "in",
+    "int",
+    "interface",
+    "let",
+    "match",
+    "mod",
+    "mut",
+    "new",
+    "nil",
+    "none",
+    "null",
+    "number",
+    "object",
+    "package",
+    "pass",
+    "private",
+    "pub",
+    "public",
+    "raise",
+    "return",
+    "self",
+    "static",
+    "str",
+    "string",
+    "struct",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "undefined",
+    "use",
+    "var",
+    "void",
+    "while",
+    "yield",
 ];
 
 /// File extensions that make a bare `name.ext` token a path.
 const SOURCE_EXTENSIONS: &[&str] = &[
-    "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "rs", "go", "java", "kt", "rb", "php", "cs",
-    "c", "h", "cc", "cpp", "hpp", "swift", "json", "yaml", "yml", "toml", "md", "mdx", "css",
-    "scss", "html", "vue", "svelte", "sql", "sh", "lock", "txt", "xml", "proto", "graphql",
+    "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "rs", "go", "java", "kt", "rb", "php", "cs", "c",
+    "h", "cc", "cpp", "hpp", "swift", "json", "yaml", "yml", "toml", "md", "mdx", "css", "scss",
+    "html", "vue", "svelte", "sql", "sh", "lock", "txt", "xml", "proto", "graphql",
 ];
 
 /// Longest word, identifier or path component kept (longer tokens are data, not names).
@@ -73,8 +130,7 @@ pub fn stem(word: &str) -> String {
         || w.ends_with("zes")
     {
         w.truncate(w.len() - 2);
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")
-    {
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
         w.truncate(w.len() - 1);
     }
     for suffix in ["ing", "ed"] {
@@ -151,7 +207,11 @@ pub fn split_identifier(ident: &str) -> Vec<String> {
             }
             continue;
         }
-        let prev = if i > 0 { chars.get(i - 1).copied() } else { None };
+        let prev = if i > 0 {
+            chars.get(i - 1).copied()
+        } else {
+            None
+        };
         let next = chars.get(i + 1).copied();
         let boundary = c.is_uppercase()
             && prev.is_some_and(|p| {
@@ -296,10 +356,7 @@ fn error_start(line: &str) -> Option<&str> {
     if t.starts_with("thread '") && t.contains("' panicked at") {
         return Some(t);
     }
-    let (head, rest) = match t.split_once(':') {
-        Some(x) => x,
-        None => return None,
-    };
+    let (head, rest) = t.split_once(':')?;
     if !(rest.is_empty() || rest.starts_with(' ')) {
         return None;
     }
@@ -342,7 +399,9 @@ pub fn normalize_error(line: &str, next: Option<&str>, max_chars: usize) -> Opti
     let mut quoted = Vec::new();
     let text = if let Some(rest) = t.strip_prefix("thread '") {
         // Rust: both panic formats normalise to "panicked at <file>: <message>".
-        let after = rest.split_once("' panicked at").map_or("", |(_, a)| a.trim());
+        let after = rest
+            .split_once("' panicked at")
+            .map_or("", |(_, a)| a.trim());
         let (msg, loc) = if let Some(m) = after.strip_prefix('\'') {
             // Old: 'message', src/main.rs:4:5
             match m.rsplit_once("', ") {
@@ -432,10 +491,11 @@ fn replace_quoted(s: &str, quoted: &mut Vec<String>) -> String {
 /// A quoted value that names something (`user_id`, `map`, `fetchOrders`), normalised.
 fn identifier_value(v: &str) -> Option<String> {
     let ok = v.chars().count() >= 3
-        && v
-            .chars()
+        && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.')
-        && v.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        && v.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     if !ok {
         return None;
     }
@@ -510,7 +570,11 @@ pub fn parse_frame(line: &str, prev: Option<&str>, next: Option<&str>) -> Option
     if let Some(rest) = t.strip_prefix("File \"") {
         let (path, tail) = rest.split_once('"')?;
         let func = tail.split_once(", in ").map(|(_, f)| f.trim())?;
-        if !tail.trim_start_matches(',').trim_start().starts_with("line") {
+        if !tail
+            .trim_start_matches(',')
+            .trim_start()
+            .starts_with("line")
+        {
             return None;
         }
         return frame(func, path);
@@ -693,10 +757,18 @@ mod tests {
 
     #[test]
     fn bare_identifiers_need_code_shape() {
-        for yes in ["getUser", "InvoiceHistory", "user_id", "MAX_RETRIES", "$scope_id"] {
+        for yes in [
+            "getUser",
+            "InvoiceHistory",
+            "user_id",
+            "MAX_RETRIES",
+            "$scope_id",
+        ] {
             assert!(is_code_identifier(yes), "{yes}");
         }
-        for no in ["Hello", "HTTP", "ok", "the", "snake_", "_x", "café_au", "a-b", "1st_x"] {
+        for no in [
+            "Hello", "HTTP", "ok", "the", "snake_", "_x", "café_au", "a-b", "1st_x",
+        ] {
             assert!(!is_code_identifier(no), "{no}");
         }
     }
@@ -707,10 +779,7 @@ mod tests {
             normalize_path("src/services/orders.ts:42:7").as_deref(),
             Some("src/services/orders.ts")
         );
-        assert_eq!(
-            normalize_path("(./lib/x.py)").as_deref(),
-            Some("lib/x.py")
-        );
+        assert_eq!(normalize_path("(./lib/x.py)").as_deref(), Some("lib/x.py"));
         assert_eq!(
             normalize_path("C:\\proj\\src\\main.rs").as_deref(),
             None,
@@ -725,15 +794,21 @@ mod tests {
             normalize_path("https://github.com/a/b/blob/main/src/x.ts#L10"),
             None
         );
-        assert_eq!(
-            normalize_path("src/x.ts#L10").as_deref(),
-            Some("src/x.ts")
-        );
+        assert_eq!(normalize_path("src/x.ts#L10").as_deref(), Some("src/x.ts"));
         assert_eq!(
             normalize_path("file:///home/u/app/src/x.ts:3").as_deref(),
             Some("home/u/app/src/x.ts")
         );
-        for no in ["example.com", "1.2.3", "e.g.", "v1.0", "", ".", "a b.ts", "README"] {
+        for no in [
+            "example.com",
+            "1.2.3",
+            "e.g.",
+            "v1.0",
+            "",
+            ".",
+            "a b.ts",
+            "README",
+        ] {
             assert_eq!(normalize_path(no), None, "{no}");
         }
         assert_eq!(normalize_path("docs/Setup").as_deref(), None);
@@ -793,8 +868,12 @@ mod tests {
         );
         // Numbers, hex, ids and paths are masked; the same bug on two machines agrees.
         assert_eq!(
-            err("Error: segfault at 0x7ffd1234 in /home/bob/app/src/db.ts:12:3 (id 3fa85f64-5717-4562-b3fc-2c963f66afa6)"),
-            err("Error: segfault at 0xdeadbeef in /srv/app/src/db.ts:99:1 (id 9b2e1c44-1111-4562-b3fc-2c963f66afa6)")
+            err(
+                "Error: segfault at 0x7ffd1234 in /home/bob/app/src/db.ts:12:3 (id 3fa85f64-5717-4562-b3fc-2c963f66afa6)"
+            ),
+            err(
+                "Error: segfault at 0xdeadbeef in /srv/app/src/db.ts:99:1 (id 9b2e1c44-1111-4562-b3fc-2c963f66afa6)"
+            )
         );
         // Prose and near misses are not error lines.
         for no in [
@@ -812,7 +891,9 @@ mod tests {
 
     #[test]
     fn rust_panics_normalise_across_formats() {
-        let old = err("thread 'main' panicked at 'called `Option::unwrap()` on a `None` value', src/orders.rs:42:5");
+        let old = err(
+            "thread 'main' panicked at 'called `Option::unwrap()` on a `None` value', src/orders.rs:42:5",
+        );
         let new = normalize_error(
             "thread 'tokio-runtime-worker' panicked at src/orders.rs:40:9:",
             Some("called `Option::unwrap()` on a `None` value"),
@@ -829,7 +910,11 @@ mod tests {
 
     #[test]
     fn quoted_identifiers_are_kept_aside() {
-        let e = normalize_error("KeyError: 'user_id' (also \"x\" and 'fetchOrders')", None, 240);
+        let e = normalize_error(
+            "KeyError: 'user_id' (also \"x\" and 'fetchOrders')",
+            None,
+            240,
+        );
         let q = e.map(|e| e.quoted).unwrap_or_default();
         assert_eq!(q, vec!["fetch_orders", "user_id"]);
         let e = normalize_error("Error: can't open 'a b'", None, 240).map(|e| e.text);
@@ -841,7 +926,9 @@ mod tests {
     #[test]
     fn error_lines_are_cut() {
         let long = format!("Error: {}", "word ".repeat(500));
-        let e = normalize_error(&long, None, 50).map(|e| e.text).unwrap_or_default();
+        let e = normalize_error(&long, None, 50)
+            .map(|e| e.text)
+            .unwrap_or_default();
         assert_eq!(e.chars().count(), 50);
     }
 
@@ -863,7 +950,11 @@ mod tests {
             fr("orderservice.create", "src/services/orders.ts")
         );
         assert_eq!(
-            parse_frame("    at async fetchOrders (webpack:///src/api/orders.ts:3:1)", None, None),
+            parse_frame(
+                "    at async fetchOrders (webpack:///src/api/orders.ts:3:1)",
+                None,
+                None
+            ),
             fr("fetchorders", "src/api/orders.ts")
         );
         assert_eq!(
@@ -871,7 +962,11 @@ mod tests {
             fr("<anonymous>", "app/src/index.js")
         );
         assert_eq!(
-            parse_frame("    at Object.<anonymous> (/app/test/x.test.js:1:1)", None, None),
+            parse_frame(
+                "    at Object.<anonymous> (/app/test/x.test.js:1:1)",
+                None,
+                None
+            ),
             fr("<anonymous>", "app/test/x.test.js")
         );
         assert_eq!(
@@ -903,11 +998,7 @@ mod tests {
             fr("orders.(*service).create", "internal/orders/service.go")
         );
         assert_eq!(
-            parse_frame(
-                "main.main()",
-                None,
-                Some("\t/src/cmd/main.go:12 +0x25")
-            ),
+            parse_frame("main.main()", None, Some("\t/src/cmd/main.go:12 +0x25")),
             fr("main.main", "src/cmd/main.go")
         );
         assert_eq!(

@@ -170,8 +170,8 @@ fn number(d: &str) -> Option<u64> {
 /// repository's.
 fn same_repo_number(r: &str, repo: Option<&str>) -> Option<u64> {
     let (owner_repo, n) = r.split_once('#')?;
-    let ours = owner_repo.is_empty()
-        || repo.is_some_and(|x| x.trim().eq_ignore_ascii_case(owner_repo));
+    let ours =
+        owner_repo.is_empty() || repo.is_some_and(|x| x.trim().eq_ignore_ascii_case(owner_repo));
     if !ours {
         return None;
     }
@@ -217,7 +217,7 @@ pub(crate) fn links_for_pr(
     let text = format!("{}\n{}", pr.title, pr.body.as_deref().unwrap_or(""));
     let text = crate::issue_text::truncate_chars(&text, rules.text.max_text_chars);
     let mut links: Vec<Link> = Vec::new();
-    let mut add = |links: &mut Vec<Link>, issue: u64, kind: LinkKind, score: f64, r: String| {
+    let add = |links: &mut Vec<Link>, issue: u64, kind: LinkKind, score: f64, r: String| {
         if issue == pr.number {
             return;
         }
@@ -244,7 +244,13 @@ pub(crate) fn links_for_pr(
     };
     for r in crate::issues::closing_refs(text) {
         if let Some(n) = same_repo_number(&r, repo) {
-            add(&mut links, n, LinkKind::Explicit, 1.0, format!("closes {r}"));
+            add(
+                &mut links,
+                n,
+                LinkKind::Explicit,
+                1.0,
+                format!("closes {r}"),
+            );
         }
     }
     if let Some(n) = pr.head_ref.as_deref().and_then(branch_issue) {
@@ -477,7 +483,9 @@ mod tests {
             &IssueInput {
                 number: 1001,
                 title: "computeInvoiceTotal returns NaN for empty invoices".into(),
-                body: Some("In src/billing/invoice.ts the total is NaN when there are no lines.".into()),
+                body: Some(
+                    "In src/billing/invoice.ts the total is NaN when there are no lines.".into(),
+                ),
                 labels: vec!["bug".into()],
             },
         );
@@ -504,7 +512,11 @@ mod tests {
         stats.add(&issue);
         stats.add(&prose);
         let links = run(&p, &[issue.clone(), prose.clone()], &stats);
-        assert_eq!(kinds(&links), vec![(1001, LinkKind::Suggested)], "{links:#?}");
+        assert_eq!(
+            kinds(&links),
+            vec![(1001, LinkKind::Suggested)],
+            "{links:#?}"
+        );
         let e = &links[0].evidence;
         assert_eq!(e.shared_identifiers, vec!["compute_invoice_total"]);
         assert_eq!(e.issue_paths_touched, vec!["src/billing/invoice.ts"]);
@@ -528,7 +540,15 @@ mod tests {
 
     #[test]
     fn odd_input_never_panics() {
-        for s in ["", "#", "fixes", "fixes #", "#99999999999999999999", "é#1", "https://github.com/acme/webapp/issues/"] {
+        for s in [
+            "",
+            "#",
+            "fixes",
+            "fixes #",
+            "#99999999999999999999",
+            "é#1",
+            "https://github.com/acme/webapp/issues/",
+        ] {
             let p = pr(s, s, s);
             let _ = run(&p, &[], &NoStats);
         }
