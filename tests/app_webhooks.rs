@@ -121,6 +121,23 @@ async fn webhooks_drive_ingest_and_one_check_run_per_head() {
     let summary = runs[0].body["output"]["summary"].as_str().expect("summary");
     assert!(summary.contains(&format!("#{}", cluster[1])), "{summary}");
     assert_eq!(runs[0].body["conclusion"], "neutral");
+    // The mate's run, published before the pair was found, now names the PR too.
+    let mate_head = corpus_doc(&format!("pulls/{}.json", cluster[1]))["pull"]["head"]["sha"]
+        .as_str()
+        .expect("head")
+        .to_owned();
+    let mate_runs: Vec<_> = github
+        .check_runs()
+        .into_iter()
+        .filter(|r| r.body["head_sha"] == mate_head.as_str())
+        .collect();
+    assert_eq!(mate_runs.iter().filter(|r| !r.update).count(), 1);
+    let refreshed = mate_runs.last().expect("mate run");
+    assert!(refreshed.update, "{mate_runs:?}");
+    let summary = refreshed.body["output"]["summary"]
+        .as_str()
+        .expect("summary");
+    assert!(summary.contains(&format!("#{}", cluster[0])), "{summary}");
 
     // The same delivery again: acknowledged as a duplicate, nothing new happens.
     let before = github.check_runs().len();

@@ -123,6 +123,43 @@ pub async fn publish(
     Ok(())
 }
 
+/// Updates the Check Runs of `pr`'s likely duplicates that were published before this
+/// pair was found, so the PR analysed first names the one analysed after it too.
+/// Returns how many were updated.
+pub async fn refresh_counterparts(
+    db: &PgPool,
+    github: &GithubClient,
+    name: &str,
+    public_url: Option<&str>,
+    repo: &RepoRow,
+    pr: &PrRow,
+) -> anyhow::Result<usize> {
+    let mut updated = 0;
+    for edge in edges::for_pr(db, pr.id).await? {
+        if edge.other_state != "open" || !DUPLICATE_CATEGORIES.contains(&edge.category.as_str()) {
+            continue;
+        }
+        let Some(run_id) = check_runs::get(db, edge.other_pr_id, &edge.other_head_sha).await?
+        else {
+            continue;
+        };
+        let Some(other) = crate::storage::prs::by_number(db, repo.id, edge.other_number).await?
+        else {
+            continue;
+        };
+        if other.head_sha != edge.other_head_sha {
+            continue;
+        }
+        let candidates = edges::for_pr(db, other.id).await?;
+        let run = check_run(name, &other, repo, &candidates, public_url);
+        github
+            .update_check_run(&repo.owner, &repo.name, u64::try_from(run_id)?, &run)
+            .await?;
+        updated += 1;
+    }
+    Ok(updated)
+}
+
 fn category_text(category: &str) -> &'static str {
     match category {
         "SAME_CHANGE" => "Same change",

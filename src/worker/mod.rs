@@ -237,7 +237,24 @@ async fn publish_on_github(ctx: &JobContext, job: &IngestPr) {
     )
     .await;
     match published {
-        Ok(()) => {}
+        Ok(()) => {
+            // The duplicates' own analyses stand; their runs catch up at their next one.
+            let refreshed = crate::scan::report::refresh_counterparts(
+                db,
+                &ctx.github,
+                &ctx.config.check_run_name,
+                ctx.config.public_url.as_deref(),
+                &repo,
+                &pr,
+            )
+            .await;
+            if let Err(err) = refreshed {
+                tracing::warn!(
+                    pr.number = pr.number,
+                    "Duplicates' Check Runs not updated: {err:#}"
+                );
+            }
+        }
         // Hybrid mode also scans repositories the app is not installed on.
         Err(err) if matches!(err.downcast_ref(), Some(GithubError::NotInstalled { .. })) => {
             tracing::debug!(
