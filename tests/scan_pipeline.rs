@@ -276,8 +276,26 @@ async fn a_rescan_fetches_only_what_moved_and_closed_prs_leave_their_sets() {
     let copy = resubmission(dir.path(), copied_cluster[0], 9001, 'b');
     github.add_pull("acme", "webapp", copy).expect("add pull");
 
+    // An ETag entry nobody refreshed for two months goes at the end of the next listing.
+    let db = &stack.state.services.db;
+    sqlx::query(
+        "INSERT INTO http_cache (cache_key, etag, body, stored_at)
+         VALUES ('GET https://gone.example/x', '\"e\"', '[]', now() - interval '60 days')",
+    )
+    .execute(db)
+    .await
+    .expect("stale entry");
+
     github.reset_counters();
     let scan = stack.scan_done("inc-2", Duration::from_secs(120)).await;
+    let cached: (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE cache_key LIKE '%gone.example%'), count(*) FROM http_cache",
+    )
+    .fetch_one(db)
+    .await
+    .expect("count");
+    assert_eq!(cached.0, 0, "the stale entry is pruned");
+    assert!(cached.1 > 0, "the fresh ones stay");
     assert_eq!(
         scan["counts"]["enqueued"], 2,
         "only the moved and the new PR: {scan}"

@@ -56,6 +56,7 @@ pub async fn run(
                 .await
                 .map_err(JobFailure::transient)?;
             super::settle(db, engine, Some(scan.id), None).await?;
+            prune_etag_memory(db).await;
             tracing::info!(
                 scan.id = %scan.id, listed = counts.listed, enqueued = counts.enqueued,
                 skipped = counts.skipped_unchanged, github.requests = usage.requests,
@@ -72,6 +73,19 @@ pub async fn run(
             }
             Err(failure)
         }
+    }
+}
+
+/// ETag entries not refreshed for this long are dropped at the end of a listing: the
+/// pages of repositories no longer scanned. (A page answered 304 keeps its old entry, so
+/// a long-unchanged page costs one full request a month.)
+pub const ETAG_MAX_AGE: Duration = Duration::days(30);
+
+async fn prune_etag_memory(db: &PgPool) {
+    match crate::github::cache::prune(db, Utc::now() - ETAG_MAX_AGE).await {
+        Ok(0) => {}
+        Ok(pruned) => tracing::info!(pruned, "Pruned the GitHub ETag memory"),
+        Err(err) => tracing::warn!("Cannot prune the GitHub ETag memory: {err}"),
     }
 }
 
