@@ -299,15 +299,24 @@ def trace(t: dict, variant: str, root: str = "") -> str:
     return err
 
 
-VERSIONS = ["2.13.0", "2.13.2", "2.14.0", "2.14.1"]
+RELEASES = [("2.12.3", dt.datetime(2023, 6, 12, tzinfo=dt.timezone.utc)), ("2.13.0", dt.datetime(2023, 11, 15, tzinfo=dt.timezone.utc)),
+            ("2.13.2", dt.datetime(2024, 1, 22, tzinfo=dt.timezone.utc)), ("2.14.0", dt.datetime(2024, 3, 20, tzinfo=dt.timezone.utc)),
+            ("2.14.1", dt.datetime(2024, 5, 6, tzinfo=dt.timezone.utc))]
+# Merged features of the PR corpus (pulls 1-4) exist on main only from their merge date on.
+MERGED_FEATURES_AT = dt.datetime(2024, 4, 27, tzinfo=dt.timezone.utc)
+
+
+def release_at(when: dt.datetime, rng: random.Random) -> str:
+    out = [v for v, d in RELEASES if d <= when]
+    return out[-1] if len(out) < 2 or rng.random() < 0.7 else out[-2]
 NODES = ["18.19.1", "20.11.1", "20.12.2"]
 BROWSERS = ["Chrome 124", "Chrome 125", "Firefox 125", "Safari 17.4", "Edge 124"]
 OSES = ["macOS 14.4", "Windows 11", "Ubuntu 22.04", "macOS 13.6"]
 DEPLOYS = ["Docker (acme/webapp image)", "Kubernetes (Helm chart)", "bare metal, pm2", "local dev (`pnpm dev`)"]
 
 
-def pick_env(rng: random.Random, t: dict, m: dict) -> dict:
-    env = {"version": m.get("version") or t.get("version") or rng.choice(VERSIONS)}
+def pick_env(rng: random.Random, t: dict, m: dict, when: dt.datetime) -> dict:
+    env = {"version": m.get("version") or t.get("version") or release_at(when, rng)}
     lang = t.get("lang")
     if lang in ("node", None, "ui", "browser"):
         env["node"] = rng.choice(NODES)
@@ -337,8 +346,9 @@ def fence(text: str, lang: str = "") -> str:
     return f"```{lang}\n{text}\n```"
 
 
-def render_member(t: dict, m: dict, rng: random.Random) -> str | None:
-    """Body of one cluster/negative member: its prose plus the evidence its `ev` selects."""
+def render_member(t: dict, m: dict, rng: random.Random, when: dt.datetime) -> str | None:
+    """Body of one cluster/negative member, filed at `when`: its prose plus the evidence its `ev` selects."""
+    t = dict(t, json_time=int((when - dt.timedelta(hours=rng.randint(2, 30))).timestamp()) * 1000 + rng.randint(0, 999))
     style = m.get("style", "prose")
     if style == "null":
         return None
@@ -354,7 +364,7 @@ def render_member(t: dict, m: dict, rng: random.Random) -> str | None:
         elif tok.startswith("snip:"):
             lang, text = t["snippets"][tok[5:]]
             blocks.append(fence(text, lang))
-    env = pick_env(rng, t, m) if "env" in ev else None
+    env = pick_env(rng, t, m, when) if "env" in ev else None
     repro = m.get("repro", t.get("repro")) if "repro" in ev else None
     expected = m.get("expected", t.get("expected")) if "expected" in ev else None
     text = m["text"].strip()
@@ -410,7 +420,7 @@ def render_member(t: dict, m: dict, rng: random.Random) -> str | None:
 # so members share the decisive evidence in varying amounts. `difficulty` goes to the truth note.
 
 TOPICS: list[dict] = [
-    dict(key="invoice-total", lang="node", area="billing", kind="bug", difficulty="medium", version="2.14.0",
+    dict(key="invoice-total", lang="node", area="billing", kind="bug", difficulty="medium", version="2.14.0", after=RELEASES[3][1],
          note="invoice endpoint crashes on invoices without line items: same error line; dev stack vs JSON log with dist paths; one report only names the function; one only pastes the error",
          error="TypeError: Cannot read properties of undefined (reading 'total')",
          frames=[("getInvoiceTotals", "src/services/billing.ts", 88, 31, False),
@@ -432,7 +442,7 @@ TOPICS: list[dict] = [
              dict(title="Billing page error for draft invoice", style="prose", ev="error", close="duplicate",
                   text="Customer support reports that one of our customers cannot open a draft invoice (INV-2024-0412). Browser shows the generic error page; the server log has:"),
          ]),
-    dict(key="webhook-window", lang="node", area="notifications", kind="bug", difficulty="medium", version="2.14.0",
+    dict(key="webhook-window", lang="node", area="notifications", kind="bug", difficulty="medium", version="2.14.0", after=MERGED_FEATURES_AT,
          note="refreshWebhookWindow crashes on webhooks that never delivered: full stack vs two top frames plus prose",
          error="RangeError: Invalid time value",
          frames=[("Date.toISOString", "<anonymous>", 0, 0, False),
@@ -622,7 +632,7 @@ TOPICS: list[dict] = [
              dict(title="Missing entries when exporting the audit log through the API", style="classic", ev="",
                   text="We export audit events through `/api/audit?cursor=…` page by page. For 2024-05-02 we get 1,000 events, the database has 1,143. All missing ones have the same timestamp as the last event of a page."),
          ]),
-    dict(key="heic-avatar", lang="node", area="accounts", kind="bug", difficulty="medium",
+    dict(key="heic-avatar", lang="node", area="accounts", kind="bug", difficulty="medium", close="completed",
          note="HEIC avatar uploads rejected: both quote 'upload unsupported kind: image/heic'",
          error="Error: upload unsupported kind: image/heic",
          files=["src/services/users.ts"],
@@ -696,7 +706,7 @@ TOPICS: list[dict] = [
              dict(title="import_customers: ValueError: invalid literal for int() with base 10: ''", style="terse", ev="",
                   text="`parse_row` calls `int()` on the raw cell; empty cells should become `None` or 0."),
          ]),
-    dict(key="summaries-none-duedate", lang="py", area="worker", kind="bug", difficulty="medium",
+    dict(key="summaries-none-duedate", lang="py", area="worker", kind="bug", difficulty="medium", close="completed",
          note="sort on None dueDate in summarize_reports: same error line, different framing",
          error="TypeError: '<' not supported between instances of 'NoneType' and 'str'",
          frames=[("weekly", "worker/report/cron.py", 15, "summarize_reports(load_reports(week))"),
@@ -781,7 +791,7 @@ TOPICS: list[dict] = [
              dict(title="iPad: can't pick a time slot", style="question", ev="",
                   text="On my iPad the calendar shows \"Invalid Date\" in every slot so I cannot book anything."),
          ]),
-    dict(key="docker-dist", lang="node", area="infra", kind="bug", difficulty="medium",
+    dict(key="docker-dist", lang="node", area="infra", kind="bug", difficulty="medium", after=RELEASES[3][1],
          note="2.14.0 image does not start: two quote the missing module error, one explains the Dockerfile paths",
          error="Error: Cannot find module '/app/dist/server.js'",
          error_lines=["node:internal/modules/cjs/loader:1143", "  throw err;", "  ^", "",
@@ -1035,7 +1045,7 @@ NEG_ISSUES: list[dict] = [
     dict(key="neg-build-oom", lang="node", area="infra", kind="bug", files=["package.json"], close="completed",
          error="FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
          member=dict(title="`pnpm build` fails with JavaScript heap out of memory", style="prose", ev="error",
-                     text="Building on our 4 GB CI runners fails since the icon codemod; `NODE_OPTIONS=--max-old-space-size=6144` works around it.")),
+                     text="Building on our 4 GB CI runners fails since the icon set grew past 250 components; `NODE_OPTIONS=--max-old-space-size=6144` works around it.")),
     dict(key="neg-notificationlist-key", lang="browser", area="ui", kind="bug", files=["src/components/NotificationList.tsx"], close="completed",
          error="Warning: Each child in a list should have a unique \"key\" prop.",
          error_lines=["Warning: Each child in a list should have a unique \"key\" prop.", "", "Check the render method of `NotificationList`. See https://reactjs.org/link/warning-keys for more information."],
@@ -1086,7 +1096,7 @@ NEGATIVE_PAIRS = [
 FILLER: list[dict] = [
     dict(key="f-node20", kind="task", area="infra", old=True, close="completed", title="Upgrade the Docker image to Node 20 LTS",
          text="Node 18 leaves active LTS in October. The runtime stage of the Dockerfile should move to `node:20-slim`."),
-    dict(key="f-proxy-docs", kind="docs", area="infra", title="Document running behind a reverse proxy",
+    dict(key="f-proxy-docs", kind="docs", area="infra", close="completed", title="Document running behind a reverse proxy",
          text="docs/deployment.md should explain `TRUST_PROXY` and which `X-Forwarded-*` headers are honoured. We lost a day on wrong client IPs in the audit log."),
     dict(key="f-team-members-api", kind="question", area="api", close="completed", title="Is there an API to list team members?",
          text="We want to sync team membership into our HR tool. I only found `/api/teams/:id` which returns the team without members."),
@@ -1108,7 +1118,7 @@ FILLER: list[dict] = [
          text="The main chunk contains all date-fns locales (~300 kB). Only import the locales we ship translations for."),
     dict(key="f-wishlist-sort", kind="feature", area="orders", title="Sort the wishlist by date added",
          text="The wishlist is sorted by name only. Newest first would be more useful."),
-    dict(key="f-tracking-link", kind="feature", area="orders", title="Show the carrier tracking link in order details",
+    dict(key="f-tracking-link", kind="feature", area="orders", close="completed", title="Show the carrier tracking link in order details",
          text="We store `trackingNumber` and `carrier` on shipments but the order details page only shows the number as plain text."),
     dict(key="f-tenant-logs", kind="task", area="infra", close="completed", title="Add tenantId to structured logs",
          text="Every request log line should carry `tenantId` so we can filter per customer in Loki."),
@@ -1150,7 +1160,7 @@ FILLER: list[dict] = [
          text="Low-stock alerts use one global threshold. Fast movers need a higher one than spare parts."),
     dict(key="f-openapi", kind="feature", area="api", title="Publish an OpenAPI spec for the public API",
          text="An OpenAPI document would let us generate clients instead of hand-writing them from docs/api.md."),
-    dict(key="f-enrich-history-owner", kind="bug", area="billing", files=["src/components/enrichInvoiceHistory.tsx"],
+    dict(key="f-enrich-history-owner", kind="bug", area="billing", files=["src/components/enrichInvoiceHistory.tsx"], after=MERGED_FEATURES_AT,
          title="Invoice history panel drops system events",
          text="`enrichInvoiceHistory` filters out history entries without an `ownerId`, so system-generated events (payment reminders, dunning) never show up in the invoice history panel."),
     dict(key="f-ie11", kind="feature", area="ui", old=True, close="not_planned", title="Support Internet Explorer 11",
@@ -1274,7 +1284,13 @@ def analyse_pr(p: dict) -> PRInfo:
             elif fn.endswith(".rs"):
                 info.phrases = [x.replace("_", " ") for x in re.findall(r"^fn (\w+)\(\)", t, re.M)]
             else:
-                info.phrases = [" ".join(split_camel(x)) for x in re.findall(r"^func Test(\w+)\(", t, re.M)]
+                # Go test names are cut to four words by gen_corpus; describe the module's behaviour instead.
+                d = info.domain
+                out = [f"returns the error \"{e}\" for an empty list" for e in re.findall(r'fmt\.Errorf\("([^"]+)"\)', src)[:1]]
+                out += [f"skips {d}s without {kebab(x).replace('-', ' ')}" for x in dict.fromkeys(re.findall(r'if it\.(\w+) == ""', src))][:2]
+                out += [f"sorts {d}s by {kebab(x).replace('-', ' ')}" for x in dict.fromkeys(re.findall(r"items\[i\]\.(\w+) <", src))][:1]
+                full = [" ".join(split_camel(x)) for x in re.findall(r"^func Test(\w+)\(", t, re.M)]
+                info.phrases = out + [x for x in full if x.startswith(("merges duplicate", "sorts ", "ignores "))]
         elif fn.startswith("docs/") and f["status"] == "added":
             info.doc_path = fn
     return info
@@ -1306,11 +1322,29 @@ def bullets(items: list[str]) -> str:
     return "\n".join(f"- {x}" for x in items)
 
 
+SINGULAR_QUALS = {"status", "window", "digest", "history", "index"}
+BASE_FORM = {"sorts": "sort", "throws": "throw", "returns": "return", "keeps": "keep", "caps": "cap", "merges": "merge",
+             "ignores": "ignore", "is": "be", "logs": "log", "skips": "skip"}
+
+
+def base_form(phrase: str) -> str:
+    w, _, rest = phrase.partition(" ")
+    return f"{BASE_FORM.get(w, w)} {rest}".strip()
+
+
+def cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
 def link_issue(info: PRInfo, level: str, rng: random.Random) -> tuple[str, str]:
     """An issue describing what the PR implements. level: strong (identifiers + paths), medium
     (words + the call site it changes), weak (words + acceptance criteria only)."""
     vp = VERB_PHRASE.get(info.verb, info.verb)
     obj = qual_phrase(info.domain, info.qual)
+    one = info.qual in SINGULAR_QUALS
+    are, it = ("is", "it") if one else ("are", "they")
+    past = VERB_PAST[info.verb]
+    area = AREA_OF_DOMAIN.get(info.domain, "core")
     ident = ident_for(info, info.name)
     directory = info.module_path.rsplit("/", 1)[0]
     crit = info.phrases[: rng.randint(2, 4)] or [f"handles an empty list of {plural(info.domain)}"]
@@ -1319,15 +1353,16 @@ def link_issue(info: PRInfo, level: str, rng: random.Random) -> tuple[str, str]:
     cs = info.callsites[0] if info.callsites else None
     if level == "strong":
         title = rng.choice([f"Add `{ident}` to {directory}", f"Need a {ident} helper for {plural(info.domain)}",
-                            f"[Feature] {vp.capitalize()} {obj}", f"{vp.capitalize()} {obj} (`{ident}`)"])
+                            f"[Feature] {cap(vp)} {obj}", f"{cap(vp)} {obj} (`{ident}`)"])
         problem = rng.choice([
             f"There is no way to {vp} {obj} today, so every caller in `{directory}/` does it slightly differently.",
             f"We keep re-implementing the logic to {vp} {obj} inline, and the copies have drifted apart.",
-            f"{obj[:1].upper() + obj[1:]} are not {VERB_PAST[info.verb]} anywhere, which makes the {AREA_OF_DOMAIN.get(info.domain, 'core')} screens inconsistent."])
+            f"{cap(obj)} {are} not {past} anywhere, which makes the {area} screens inconsistent.",
+            f"Support tickets about {obj} keep coming back to the same gap: nothing in the {area} code can {vp} {it if one else 'them'}."])
         sol = f"Add `{ident}` in `{info.module_path}`"
         if cs:
             sol += f" and call it from `{cs[1]}` in `{cs[0]}`" if cs[1] else f" and use it in `{cs[0]}`"
-        sol += ". It should:\n\n" + bullets(crit)
+        sol += ". It should:\n\n" + bullets([base_form(c) for c in crit])
         others = [ident_for(info, e) for e in info.exports if e != info.name]
         parts = ["### Is your feature request related to a problem? Please describe.", problem,
                  "### Describe the solution you'd like", sol,
@@ -1338,21 +1373,21 @@ def link_issue(info: PRInfo, level: str, rng: random.Random) -> tuple[str, str]:
         return title, "\n\n".join(parts)
     if level == "medium":
         if cs and cs[1]:
-            title = rng.choice([f"{cs[1]} should {vp} {obj}", f"{vp.capitalize()} {obj} before {cs[1]} uses them"])
-            first = (f"`{cs[1]}` in `{cs[0]}` currently works on `ctx.{info.domain}s` as they come in. "
-                     f"We should {vp} {obj} before they are used there.")
+            title = rng.choice([f"{cs[1]} should {vp} {obj}", f"{cap(vp)} {obj} in {cs[1]}"])
+            first = (f"`{cs[1]}` in `{cs[0]}` passes `ctx.{info.domain}s` through as they come in. "
+                     f"It should {vp} {obj} first.")
         else:
-            where = {"py": "Python worker", "go": "Go tool", "rs": "core crate", "ts": "app"}[info.lang]
-            title = rng.choice([f"{vp.capitalize()} {obj} in the {info.domain} {where.split()[-1]}",
-                                f"{where}: {vp} {obj}"])
-            first = f"The {info.domain} {where} (`{directory}/`) has no step to {vp} {obj} yet."
+            where = {"py": f"the {info.domain} worker", "go": f"the {info.domain} CLI", "rs": "the core crate"}.get(info.lang, f"`{directory}/`")
+            title = rng.choice([f"{cap(vp)} {obj} in {directory}/", f"{info.domain}: {vp} {obj}"])
+            first = f"Nothing in {where} (`{directory}/`) can {vp} {obj} yet." if info.lang != "ts" else \
+                f"Nothing in `{directory}/` can {vp} {obj} yet; the {area} code needs it."
         return title, first + "\n\nAcceptance criteria:\n\n" + bullets(crit)
-    title = rng.choice([f"{obj[:1].upper() + obj[1:]} should be {VERB_PAST[info.verb]}",
-                        f"Please {vp} {obj}", f"{vp.capitalize()} {obj} automatically"])
+    title = rng.choice([f"{cap(obj)} should be {past}", f"Please {vp} {obj}", f"{cap(vp)} {obj} automatically"])
     body = rng.choice([
-        f"As an operator I'd like {obj} to be {VERB_PAST[info.verb]} without manual work.\n\nWhat I'd expect:\n\n{bullets(crit)}",
-        f"Right now we {vp} {obj} by hand in a spreadsheet. It would be great if the app did it.\n\nExpected behaviour:\n\n{bullets(crit)}",
-        f"Small request: {vp} {obj}.\n\n{bullets(crit)}"])
+        f"As an operator I'd like {obj} to be {past} without manual work.\n\nWhat I'd expect:\n\n{bullets(crit)}",
+        f"Today {obj} {are} never {past}, and we notice it in the {area} pages. It would be great if the app did it.\n\nExpected behaviour:\n\n{bullets(crit)}",
+        f"Small request: {vp} {obj}.\n\n{bullets(crit)}",
+        f"Coming out of the {area} planning: we want to {vp} {obj}.\n\nDone when it:\n\n{bullets(crit)}"])
     return title, body
 
 
@@ -1795,6 +1830,8 @@ class Spec:
     close_after: dt.datetime | None = None
     repost_of: str | None = None
     files: list[str] = field(default_factory=list)
+    after: dt.datetime | None = None   # cannot have been filed before this (mentions a release or merged code)
+    render: object = None              # body as a function of the filing time
     number: int = 0
     created: dt.datetime | None = None
 
@@ -1884,23 +1921,24 @@ def build(seed: int, root: str) -> tuple[dict[str, str], dict]:
                          close=m.get("close"), repost_of=o.key, files=list(o.files)))
                 continue
             kind = "question" if m.get("style") == "question" else t["kind"]
-            add(Spec(key, m["title"], render_member(t, m, rng), kind, t["area"], m.get("author") or pick_author(rng, kind),
-                     base_labels(rng, kind, t["area"], m.get("labels", [])), "cluster", close=m.get("close"),
-                     files=list(t.get("files", []))))
+            add(Spec(key, m["title"], None, kind, t["area"], m.get("author") or pick_author(rng, kind),
+                     base_labels(rng, kind, t["area"], m.get("labels", [])), "cluster", close=m.get("close") or t.get("close"),
+                     files=list(t.get("files", [])), after=t.get("after"),
+                     render=lambda when, t=t, m=m, rng=rng: render_member(t, m, rng, when)))
     # Look-alikes.
     for t in NEG_ISSUES:
         rng = R(f"neg/{t['key']}")
         m = t["member"]
-        add(Spec(t["key"], m["title"], render_member(t, m, rng), t["kind"], t["area"], m.get("author") or pick_author(rng, t["kind"]),
+        add(Spec(t["key"], m["title"], None, t["kind"], t["area"], m.get("author") or pick_author(rng, t["kind"]),
                  base_labels(rng, t["kind"], t["area"], m.get("labels", [])), "negative", close=t.get("close"),
-                 files=list(t.get("files", []))))
+                 files=list(t.get("files", [])), render=lambda when, t=t, m=m, rng=rng: render_member(t, m, rng, when)))
     # Unrelated singles.
     for f in FILLER:
         rng = R(f"filler/{f['key']}")
         body = None if f["key"] in NULL_BODY else f["text"]
         add(Spec(f["key"], f["title"], body, f["kind"], f["area"], f.get("author") or pick_author(rng, f["kind"]),
                  base_labels(rng, f["kind"], f["area"], f.get("labels", [])), "filler", old=f.get("old", False),
-                 close=f.get("close"), files=list(f.get("files", []))))
+                 close=f.get("close"), files=list(f.get("files", [])), after=f.get("after")))
 
     # Issues the existing PR bodies reference (explicit links).
     refs: dict[int, list[int]] = {}
@@ -1958,27 +1996,37 @@ def build(seed: int, root: str) -> tuple[dict[str, str], dict]:
     explicit_nums = {s.fixed for s in specs if s.fixed}
     free = [n for n in range(FIRST_ISSUE, FIRST_ISSUE + total) if n not in explicit_nums]
     assert max(explicit_nums) < FIRST_ISSUE + total
+    step = (ISSUE_T1 - ISSUE_T0) / (total - 1)
+
+    def min_number(after: dt.datetime) -> int:
+        return FIRST_ISSUE + max(0, -(-(after - ISSUE_T0) // step))
+
+    def simple(s: Spec) -> bool:
+        return s.group in ("negative", "filler") and not s.old and not s.early and not s.after
+
     nrng = R("numbers")
     movable = [s for s in specs if not s.fixed]
     keyed = []
     for s in movable:
+        lo = (s.after - ISSUE_T0) / (ISSUE_T1 - ISSUE_T0) if s.after else 0.0
         hi = 0.1 if s.old else 0.72 if s.early else 1.0
-        keyed.append((nrng.random() * hi, s.key))
+        keyed.append((lo + nrng.random() * (hi - lo), s.key))
     keyed.sort()
     for (k, key), num in zip(keyed, free):
         by_key[key].number = num
     for s in specs:
         if s.fixed:
             s.number = s.fixed
+    for s in sorted(specs, key=lambda x: x.key):
+        if s.after and s.number < min_number(s.after):
+            other = min((x for x in specs if simple(x) and x.number >= min_number(s.after)), key=lambda x: x.number)
+            s.number, other.number = other.number, s.number
     for t in TOPICS:
         ms = [by_key[f"{t['key']}:{i}"] for i in range(len(t["members"]))]
         for s, num in zip(ms, sorted(s.number for s in ms)):
             s.number = num
     holder = {s.number: s for s in specs}
     free_set = set(free)
-
-    def simple(s: Spec) -> bool:
-        return s.group in ("negative", "filler") and not s.old and not s.early
 
     for t in TOPICS:
         ms = [by_key[f"{t['key']}:{i}"] for i in range(len(t["members"]))]
@@ -2008,13 +2056,19 @@ def build(seed: int, root: str) -> tuple[dict[str, str], dict]:
             assert s.number == o.number + 1, (s.key, o.number, s.number)
     assert sorted(s.number for s in specs) == list(range(FIRST_ISSUE, FIRST_ISSUE + total))
 
-    step = (ISSUE_T1 - ISSUE_T0) / (total - 1)
     for s in specs:
         jitter = R(f"time/{s.number}").uniform(0, 0.6) * step
         s.created = (ISSUE_T0 + (s.number - FIRST_ISSUE) * step + jitter).replace(microsecond=0)
     for s in specs:
         if s.repost_of:
             s.created = by_key[s.repost_of].created + dt.timedelta(minutes=R(f"repost/{s.key}").randint(3, 40))
+    for s in specs:
+        assert not s.after or s.created >= s.after, s.key
+        if s.render:
+            s.body = s.render(s.created)
+    for s in specs:
+        if s.repost_of:
+            s.body = by_key[s.repost_of].body
 
     # ------------------------------------------------------------ states, labels, objects
     api = f"https://api.github.com/repos/{owner}/{name}"
