@@ -1,12 +1,13 @@
 //! `/_fake/*`: what tests and the demo use to inspect and steer the fake — counters,
-//! faults, the rate limit, PR mutations, and what the app endpoints received.
+//! faults, the rate limit, PR, issue and file mutations, and what the app endpoints
+//! received.
 
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -28,6 +29,15 @@ pub fn router() -> Router<Shared> {
         .route(
             "/_fake/repos/{owner}/{repo}/pulls/{number}/close",
             post(close),
+        )
+        .route("/_fake/repos/{owner}/{repo}/issues", post(put_issue))
+        .route(
+            "/_fake/repos/{owner}/{repo}/issues/{number}/close",
+            post(close_issue),
+        )
+        .route(
+            "/_fake/repos/{owner}/{repo}/contents/{*path}",
+            put(set_file).delete(delete_file),
         )
         .route("/_fake/check-runs", get(check_runs))
         .route("/_fake/issue-writes", get(issue_writes))
@@ -114,6 +124,72 @@ async fn close(
         .lock()
         .close_pull(&owner, &repo, number, close.merged)
     {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => state_error(err),
+    }
+}
+
+/// `POST /_fake/repos/{o}/{r}/issues` with a (partial) issue object, or
+/// `{"issue": {..}}`: adds it, or changes the fields given of the issue with its number.
+async fn put_issue(
+    State(shared): State<Shared>,
+    Path((owner, repo)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    match shared.lock().put_issue(&owner, &repo, body) {
+        Ok(number) => (StatusCode::CREATED, Json(json!({"number": number}))).into_response(),
+        Err(err) => state_error(err),
+    }
+}
+
+/// Body of `POST /_fake/repos/{o}/{r}/issues/{n}/close`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CloseIssue {
+    #[serde(default)]
+    state_reason: Option<String>,
+}
+
+async fn close_issue(
+    State(shared): State<Shared>,
+    Path((owner, repo, number)): Path<(String, String, u64)>,
+    body: Option<Json<CloseIssue>>,
+) -> Response {
+    let close = body.map(|Json(c)| c).unwrap_or_default();
+    match shared
+        .lock()
+        .close_issue(&owner, &repo, number, close.state_reason.as_deref())
+    {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => state_error(err),
+    }
+}
+
+/// Body of `PUT /_fake/repos/{o}/{r}/contents/{path}`.
+#[derive(Debug, Deserialize)]
+struct FileContent {
+    content: String,
+}
+
+async fn set_file(
+    State(shared): State<Shared>,
+    Path((owner, repo, path)): Path<(String, String, String)>,
+    Json(file): Json<FileContent>,
+) -> Response {
+    match shared
+        .lock()
+        .set_file(&owner, &repo, &path, Some(file.content))
+    {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => state_error(err),
+    }
+}
+
+async fn delete_file(
+    State(shared): State<Shared>,
+    Path((owner, repo, path)): Path<(String, String, String)>,
+) -> Response {
+    match shared.lock().set_file(&owner, &repo, &path, None) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => state_error(err),
     }

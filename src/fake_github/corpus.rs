@@ -4,8 +4,14 @@
 //! ```text
 //! <DIR>/<owner>/<repo>/repo.json             a GitHub repository object
 //! <DIR>/<owner>/<repo>/pulls/<number>.json   {"pull": <list-shaped PR>, "files": [<PR files>]}
+//! <DIR>/<owner>/<repo>/issues/<number>.json  {"issue": <GitHub issue object>}   (optional)
+//! <DIR>/<owner>/<repo>/VISION.md, docs/...   served by the contents endpoint  (optional)
 //! <DIR>/<owner>/<repo>/truth.json            labels for evaluation; ignored here
 //! ```
+//!
+//! Every plain file of the repository directory other than `repo.json` and `truth.json`
+//! (and those under `docs/`) is a repository file the contents endpoint serves, by its
+//! path relative to the repository directory.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,6 +39,18 @@ pub struct RepoData {
     pub repo: Value,
     /// PRs by number.
     pub pulls: BTreeMap<u64, PullData>,
+    /// Issues by number, as `GET /repos/{o}/{r}/issues/{n}` returns them (no
+    /// `pull_request` key: the PRs' issue shapes are built from [`RepoData::pulls`]).
+    pub issues: BTreeMap<u64, Value>,
+    /// Repository files by path (`VISION.md`, `docs/scope.md`), UTF-8 text.
+    pub files: BTreeMap<String, String>,
+}
+
+impl RepoData {
+    /// Whether `number` is an issue or a PR here (they share one numbering).
+    pub fn has_number(&self, number: u64) -> bool {
+        self.pulls.contains_key(&number) || self.issues.contains_key(&number)
+    }
 }
 
 /// Everything the fake serves.
@@ -43,7 +61,8 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// An empty corpus, to fill with [`Corpus::with_repo`] and [`Corpus::with_pull`].
+    /// An empty corpus, to fill with [`Corpus::with_repo`], [`Corpus::with_pull`],
+    /// [`Corpus::with_issue`] and [`Corpus::with_file`].
     pub fn new() -> Self {
         Self::default()
     }
@@ -85,6 +104,8 @@ impl Corpus {
             name,
             repo,
             pulls: BTreeMap::new(),
+            issues: BTreeMap::new(),
+            files: BTreeMap::new(),
         });
         self
     }
@@ -96,13 +117,44 @@ impl Corpus {
     #[must_use]
     pub fn with_pull(mut self, owner: &str, repo: &str, pull: Value, files: Vec<Value>) -> Self {
         let number = pull["number"].as_u64().expect("pull object needs a number");
-        let data = self
-            .repos
+        self.repo_mut(owner, repo)
+            .pulls
+            .insert(number, PullData { pull, files });
+        self
+    }
+
+    /// Adds an issue (a GitHub issue object) to a repository added before.
+    ///
+    /// # Panics
+    /// When the repository is unknown or the issue has no number: a test's fixture is
+    /// wrong.
+    #[must_use]
+    pub fn with_issue(mut self, owner: &str, repo: &str, issue: Value) -> Self {
+        let number = issue["number"]
+            .as_u64()
+            .expect("issue object needs a number");
+        self.repo_mut(owner, repo).issues.insert(number, issue);
+        self
+    }
+
+    /// Adds a repository file (`VISION.md`, `docs/scope.md`) to a repository added
+    /// before.
+    ///
+    /// # Panics
+    /// When the repository is unknown: a test's fixture is wrong.
+    #[must_use]
+    pub fn with_file(mut self, owner: &str, repo: &str, path: &str, content: &str) -> Self {
+        self.repo_mut(owner, repo)
+            .files
+            .insert(path.to_owned(), content.to_owned());
+        self
+    }
+
+    fn repo_mut(&mut self, owner: &str, repo: &str) -> &mut RepoData {
+        self.repos
             .iter_mut()
             .find(|r| r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(repo))
-            .expect("with_repo first");
-        data.pulls.insert(number, PullData { pull, files });
-        self
+            .expect("with_repo first")
     }
 }
 
@@ -165,5 +217,91 @@ fn load_repo(owner_dir: &Path, repo_dir: &Path) -> anyhow::Result<RepoData> {
         name,
         repo,
         pulls,
+        issues: load_issues(&repo_dir.join("issues"))?,
+        files: load_files(repo_dir)?,
     })
+}
+
+/// `issues/<number>.json` files (`{"issue": {..}}`), none when the directory is absent.
+fn load_issues(dir: &Path) -> anyhow::Result<BTreeMap<u64, Value>> {
+    let mut issues = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(issues);
+    }
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("Cannot read {}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let issue = read_json(&path)?
+            .get("issue")
+            .cloned()
+            .with_context(|| format!("{} has no \"issue\"", path.display()))?;
+        let number = issue["number"]
+            .as_u64()
+            .with_context(|| format!("{}: issue.number missing", path.display()))?;
+        if issue.get("pull_request").is_some() {
+            bail!(
+                "{}: an issue file holds a PR (pulls/ is where PRs go)",
+                path.display()
+            );
+        }
+        issues.insert(number, issue);
+    }
+    Ok(issues)
+}
+
+/// Files the fake does not serve as repository contents.
+const NOT_CONTENTS: [&str; 2] = ["repo.json", "truth.json"];
+/// Repository files larger than this are left out (GitHub's contents API stops at 1 MB).
+const MAX_CONTENT_FILE: u64 = 1 << 20;
+
+/// The repository directory's plain files (except [`NOT_CONTENTS`]) and `docs/**`, by
+/// relative path.
+fn load_files(repo_dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut files = BTreeMap::new();
+    add_files(repo_dir, "", false, &mut files)?;
+    let docs = repo_dir.join("docs");
+    if docs.is_dir() {
+        add_files(&docs, "docs/", true, &mut files)?;
+    }
+    Ok(files)
+}
+
+fn add_files(
+    dir: &Path,
+    prefix: &str,
+    recurse: bool,
+    files: &mut BTreeMap<String, String>,
+) -> anyhow::Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("Cannot read {}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = name_of(&path)?;
+        if path.is_dir() {
+            if recurse {
+                add_files(&path, &format!("{prefix}{name}/"), true, files)?;
+            }
+            continue;
+        }
+        if prefix.is_empty() && NOT_CONTENTS.contains(&name.as_str()) {
+            continue;
+        }
+        if entry
+            .metadata()
+            .map_or(true, |m| m.len() > MAX_CONTENT_FILE)
+        {
+            continue;
+        }
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("Cannot read {}", path.display()))?;
+        // Documents only: a binary file is not something the fake serves.
+        if let Ok(text) = String::from_utf8(bytes) {
+            files.insert(format!("{prefix}{name}"), text);
+        }
+    }
+    Ok(())
 }

@@ -1,11 +1,14 @@
 //! A fake GitHub REST API serving a corpus directory, for the tests and the offline
 //! demo (`clawtriage fake-github --corpus DIR`).
 //!
-//! It is a stateful model, not canned answers: repositories and PRs live in memory and
-//! can be mutated (new PRs, new heads, closes), and it behaves like GitHub where the
+//! It is a stateful model, not canned answers: repositories, PRs, issues and repository
+//! files live in memory and can be mutated (new PRs, new heads, closes, new or edited
+//! issues, file contents), and it behaves like GitHub where the
 //! client's correctness depends on it — `Link` pagination, `per_page` caps, the 3,000-file
 //! cap, ETags with free 304s, `x-ratelimit-*` budgets that run out and reset, secondary
-//! limits with `retry-after`, 502s, latency, app tokens, Check Runs, labels and comments. `/_fake/*`
+//! limits with `retry-after`, 502s, latency, app tokens, Check Runs, labels and comments,
+//! an issues listing that includes the PRs (with `pull_request`, as GitHub's does), and
+//! base64 file contents ([`issues`]). `/_fake/*`
 //! ([`control`]) lets tests inspect and steer it over HTTP; the [`FakeGithub`] handle
 //! offers the same in-process.
 //!
@@ -16,6 +19,7 @@
 pub mod api;
 pub mod control;
 pub mod corpus;
+pub mod issues;
 pub mod layer;
 pub mod state;
 pub mod writes;
@@ -110,6 +114,12 @@ pub fn router(shared: Shared) -> Router {
         .route(
             "/repos/{owner}/{repo}/pulls/{number}/files",
             get(api::files),
+        )
+        .route("/repos/{owner}/{repo}/issues", get(issues::list_issues))
+        .route("/repos/{owner}/{repo}/issues/{number}", get(issues::issue))
+        .route(
+            "/repos/{owner}/{repo}/contents/{*path}",
+            get(issues::contents),
         )
         .route("/repos/{owner}/{repo}/installation", get(api::installation))
         .route(
@@ -265,6 +275,39 @@ impl FakeGithub {
         self.shared.lock().close_pull(owner, repo, number, merged)
     }
 
+    /// Adds an issue, or changes the fields given of an existing one (a partial issue
+    /// object; labels may be names); returns its number. See the `/_fake` equivalent.
+    pub fn put_issue(&self, owner: &str, repo: &str, issue: Value) -> Result<u64, StateError> {
+        self.shared.lock().put_issue(owner, repo, issue)
+    }
+
+    /// Closes an issue with `state_reason` (`completed` when `None`, `not_planned`,
+    /// `duplicate`).
+    pub fn close_issue(
+        &self,
+        owner: &str,
+        repo: &str,
+        number: u64,
+        state_reason: Option<&str>,
+    ) -> Result<(), StateError> {
+        self.shared
+            .lock()
+            .close_issue(owner, repo, number, state_reason)
+    }
+
+    /// Sets a repository file the contents endpoint serves (`None` removes it).
+    pub fn set_file(
+        &self,
+        owner: &str,
+        repo: &str,
+        path: &str,
+        content: Option<&str>,
+    ) -> Result<(), StateError> {
+        self.shared
+            .lock()
+            .set_file(owner, repo, path, content.map(str::to_owned))
+    }
+
     /// Invalidates every installation token handed out (as if they had expired), so
     /// clients must notice the 401 and fetch new ones.
     pub fn revoke_tokens(&self) {
@@ -314,7 +357,8 @@ impl Drop for FakeGithub {
 /// Arguments of `clawtriage fake-github`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct FakeGithubArgs {
-    /// Corpus directory (`<owner>/<repo>/repo.json`, `pulls/<n>.json`).
+    /// Corpus directory (`<owner>/<repo>/repo.json`, `pulls/<n>.json`, optionally
+    /// `issues/<n>.json` and `VISION.md`).
     #[arg(long)]
     pub corpus: PathBuf,
     /// Port to listen on.
@@ -345,6 +389,7 @@ pub async fn run(args: FakeGithubArgs) -> anyhow::Result<()> {
     let corpus = Corpus::load(&args.corpus)?;
     let repos = corpus.repos.len();
     let pulls: usize = corpus.repos.iter().map(|r| r.pulls.len()).sum();
+    let issues: usize = corpus.repos.iter().map(|r| r.issues.len()).sum();
     let config = FakeConfig {
         rate_limit: args.rate_limit,
         rate_limit_reset: Duration::from_secs(args.rate_limit_reset_secs),
@@ -363,6 +408,7 @@ pub async fn run(args: FakeGithubArgs) -> anyhow::Result<()> {
         url = %fake.base_url(),
         repos,
         pulls,
+        issues,
         "Fake GitHub serving {} (set GITHUB_API_URL={})",
         args.corpus.display(),
         fake.base_url()

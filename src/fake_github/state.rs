@@ -1,5 +1,5 @@
-//! The fake's mutable world: repositories and PRs, the rate-limit window, fault
-//! settings, request counters, and what the app endpoints received.
+//! The fake's mutable world: repositories, PRs, issues and files, the rate-limit window,
+//! fault settings, request counters, and what the app endpoints received.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -90,7 +90,7 @@ pub struct RecordedCheckRun {
     pub update: bool,
 }
 
-/// A label or comment the fake received on a PR.
+/// A label or comment the fake received on a PR or an issue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordedIssueWrite {
@@ -98,7 +98,7 @@ pub struct RecordedIssueWrite {
     pub owner: String,
     /// Repository in the URL.
     pub repo: String,
-    /// The PR.
+    /// The PR or issue.
     pub number: u64,
     /// `labels` or `comment`.
     pub kind: String,
@@ -329,11 +329,16 @@ impl State {
             return Err(StateError::Invalid("\"pull\" must be an object".into()));
         }
         let number = match pull["number"].as_u64() {
-            Some(n) if data.pulls.contains_key(&n) => {
-                return Err(StateError::Invalid(format!("PR #{n} exists")));
+            Some(n) if data.has_number(n) => {
+                return Err(StateError::Invalid(format!("#{n} exists")));
             }
             Some(n) => n,
-            None => data.pulls.keys().next_back().map_or(1, |n| n + 1),
+            None => data
+                .pulls
+                .keys()
+                .chain(data.issues.keys())
+                .max()
+                .map_or(1, |n| n + 1),
         };
         let max_id = data
             .pulls
@@ -415,10 +420,178 @@ impl State {
     }
 }
 
+impl State {
+    /// Adds an issue, or changes one: the fields given replace the stored ones, the
+    /// rest keep their values (GitHub-like defaults for a new issue), and `updated_at`
+    /// moves forward unless given. Labels may be given as names. A number held by a PR
+    /// is refused (issues and PRs share one numbering). Returns the number.
+    pub(crate) fn put_issue(
+        &mut self,
+        owner: &str,
+        repo: &str,
+        input: Value,
+    ) -> Result<u64, StateError> {
+        let data = self.repo_mut(owner, repo)?;
+        let mut input = match input {
+            Value::Object(mut map) if map.get("issue").is_some_and(Value::is_object) => {
+                map.remove("issue").unwrap_or(Value::Null)
+            }
+            Value::Object(map) => Value::Object(map),
+            _ => return Err(StateError::Invalid("expected a JSON object".into())),
+        };
+        if input.get("pull_request").is_some() {
+            return Err(StateError::Invalid(
+                "an issue has no pull_request (add PRs as pulls)".into(),
+            ));
+        }
+        if let Some(labels) = input.get_mut("labels") {
+            *labels = label_objects(labels)?;
+        }
+        let number = match input.get("number") {
+            None | Some(Value::Null) => data
+                .pulls
+                .keys()
+                .chain(data.issues.keys())
+                .max()
+                .map_or(1, |n| n + 1),
+            Some(n) => n
+                .as_u64()
+                .ok_or_else(|| StateError::Invalid("number must be a positive integer".into()))?,
+        };
+        if data.pulls.contains_key(&number) {
+            return Err(StateError::Invalid(format!("#{number} is a PR")));
+        }
+        let explicit_update = input.get("updated_at").is_some_and(|u| !u.is_null());
+        let issue = match data.issues.get(&number) {
+            Some(existing) => {
+                let mut merged = existing.clone();
+                if let (Value::Object(target), Value::Object(given)) = (&mut merged, input) {
+                    target.extend(given);
+                }
+                if !explicit_update {
+                    bump_updated(&mut merged);
+                }
+                merged
+            }
+            None => {
+                let id = data
+                    .issues
+                    .values()
+                    .filter_map(|i| i["id"].as_u64())
+                    .max()
+                    .unwrap_or(2_000_000)
+                    + 1;
+                let now = timestamp(Utc::now());
+                let repo_name = format!("{}/{}", data.owner, data.name);
+                let defaults = json!({
+                    "id": id,
+                    "node_id": format!("I_fake{id}"),
+                    "number": number,
+                    "title": format!("Issue {number}"),
+                    "body": null,
+                    "user": {"login": "fake-reporter", "id": 2, "type": "User"},
+                    "labels": [],
+                    "state": "open",
+                    "state_reason": null,
+                    "locked": false,
+                    "assignees": [],
+                    "comments": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                    "closed_at": null,
+                    "author_association": "NONE",
+                    "html_url": format!("https://github.com/{repo_name}/issues/{number}"),
+                    "url": format!("https://api.github.com/repos/{repo_name}/issues/{number}"),
+                    "repository_url": format!("https://api.github.com/repos/{repo_name}"),
+                });
+                input["number"] = number.into();
+                merge_defaults(&mut input, &defaults);
+                input
+            }
+        };
+        data.issues.insert(number, issue);
+        Ok(number)
+    }
+
+    /// Closes an issue: `state_reason` (default `completed`), `closed_at`, `updated_at`.
+    pub(crate) fn close_issue(
+        &mut self,
+        owner: &str,
+        repo: &str,
+        number: u64,
+        state_reason: Option<&str>,
+    ) -> Result<(), StateError> {
+        let reason = state_reason.unwrap_or("completed");
+        if !matches!(reason, "completed" | "not_planned" | "duplicate") {
+            return Err(StateError::Invalid(
+                "state_reason must be completed, not_planned or duplicate".into(),
+            ));
+        }
+        let issue = self
+            .repo_mut(owner, repo)?
+            .issues
+            .get_mut(&number)
+            .ok_or(StateError::NotFound)?;
+        bump_updated(issue);
+        issue["state"] = Value::String("closed".into());
+        issue["state_reason"] = Value::String(reason.into());
+        issue["closed_at"] = issue["updated_at"].clone();
+        Ok(())
+    }
+
+    /// Sets (or with `None` removes) a repository file the contents endpoint serves.
+    pub(crate) fn set_file(
+        &mut self,
+        owner: &str,
+        repo: &str,
+        path: &str,
+        content: Option<String>,
+    ) -> Result<(), StateError> {
+        let bad = path.is_empty()
+            || path
+                .split('/')
+                .any(|part| part.is_empty() || part == "." || part == "..");
+        if bad {
+            return Err(StateError::Invalid(format!("bad file path {path:?}")));
+        }
+        let files = &mut self.repo_mut(owner, repo)?.files;
+        match content {
+            Some(content) => {
+                files.insert(path.to_owned(), content);
+                Ok(())
+            }
+            None => files.remove(path).map(|_| ()).ok_or(StateError::NotFound),
+        }
+    }
+}
+
+/// GitHub's label objects from names or objects.
+fn label_objects(labels: &Value) -> Result<Value, StateError> {
+    let Value::Array(items) = labels else {
+        return Err(StateError::Invalid("labels must be an array".into()));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, label)| match label {
+            Value::String(name) => Ok(json!({
+                "id": 3_000_000 + i, "name": name, "color": "ededed", "default": false, "description": null
+            })),
+            Value::Object(map) if map.get("name").is_some_and(Value::is_string) => {
+                Ok(label.clone())
+            }
+            _ => Err(StateError::Invalid(
+                "a label is a name or an object with a name".into(),
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
+}
+
 /// Why a mutation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
-    /// Unknown repository or PR.
+    /// Unknown repository, PR, issue or file.
     #[error("not found")]
     NotFound,
     /// Bad input.

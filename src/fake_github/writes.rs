@@ -1,4 +1,4 @@
-//! Labels and comments on a PR (`/repos/{owner}/{repo}/issues/{number}/...`), recorded
+//! Labels and comments on a PR or an issue (`/repos/{owner}/{repo}/issues/{number}/...`), recorded
 //! so tests can see exactly what the app wrote, and listable like GitHub's comments.
 
 use axum::Json;
@@ -26,7 +26,7 @@ pub async fn add_labels(
     let mut state = shared.lock();
     if !state
         .repo(&owner, &repo)
-        .is_some_and(|r| r.pulls.contains_key(&number))
+        .is_some_and(|r| r.has_number(number))
     {
         return not_found();
     }
@@ -66,7 +66,7 @@ pub async fn create_comment(
     let mut state = shared.lock();
     if !state
         .repo(&owner, &repo)
-        .is_some_and(|r| r.pulls.contains_key(&number))
+        .is_some_and(|r| r.has_number(number))
     {
         return not_found();
     }
@@ -77,11 +77,19 @@ pub async fn create_comment(
         return super::api::unprocessable("body is required");
     };
     let id = state.issue_writes.len() as u64 + 1;
+    let page = if state
+        .repo(&owner, &repo)
+        .is_some_and(|r| r.pulls.contains_key(&number))
+    {
+        "pull"
+    } else {
+        "issues"
+    };
     let comment = json!({
         "id": id,
         "body": text,
         "user": {"login": "clawtriage[bot]", "type": "Bot"},
-        "html_url": format!("https://github.com/{owner}/{repo}/pull/{number}#issuecomment-{id}"),
+        "html_url": format!("https://github.com/{owner}/{repo}/{page}/{number}#issuecomment-{id}"),
         "created_at": timestamp(Utc::now()),
     });
     state.issue_writes.push(RecordedIssueWrite {
@@ -106,7 +114,7 @@ pub async fn list_comments(
     let state = shared.lock();
     if !state
         .repo(&owner, &repo)
-        .is_some_and(|r| r.pulls.contains_key(&number))
+        .is_some_and(|r| r.has_number(number))
     {
         return not_found();
     }

@@ -10,8 +10,10 @@
 //!
 //! Module map: [`settings`] (how a client is built), [`transport`] (one request, with
 //! retries, rate-limit waits and ETags), [`cache`] (ETag memory: LRU + Postgres),
-//! [`auth`] (app JWT and installation tokens), [`ops`] (the operations), [`model`]
-//! (GitHub's JSON), [`writes`] (labels and comments), [`files`] (binary/truncated files), [`source`] (the scan pipeline's
+//! [`auth`] (app JWT and installation tokens), [`ops`] (the operations), [`issues`]
+//! (issues, which GitHub lists with the PRs mixed in, and repository files such as
+//! `VISION.md`), [`model`] (GitHub's JSON), [`writes`] (labels and comments), [`files`]
+//! (binary/truncated files), [`source`] (the scan pipeline's
 //! [`PrSource`](crate::scan::source::PrSource) port).
 //!
 //! Nothing here logs a token, a key, an `Authorization` header, a body or a patch:
@@ -21,6 +23,7 @@ pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod files;
+pub mod issues;
 pub mod link;
 pub mod model;
 pub mod ops;
@@ -37,6 +40,7 @@ use sqlx::PgPool;
 
 pub use error::GithubError;
 pub use files::{PrFile, is_binary, is_truncated};
+pub use issues::IssueListing;
 pub use model::{CheckRun, CheckRunOutput, NewCheckRun, PrDetail};
 pub use ratelimit::RateLimit;
 pub use settings::{AppCredentials, Credentials, GithubSettings, RetryPolicy};

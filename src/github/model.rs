@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::scan::source::ChangedFile;
+use crate::storage::issues::IssueUpsert;
 use crate::storage::prs::PrUpsert;
 use crate::storage::repos::RepoUpsert;
 
@@ -222,6 +223,132 @@ impl From<PullFile> for ChangedFile {
     }
 }
 
+/// An issue as `GET /repos/{owner}/{repo}/issues[/{n}]` returns it. Those endpoints
+/// return PRs too; they carry `pull_request`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Issue {
+    /// GitHub's id.
+    pub id: i64,
+    /// Number.
+    pub number: i32,
+    /// `open` or `closed`.
+    pub state: String,
+    /// Why it was closed (`completed`, `not_planned`, `duplicate`) or `reopened`.
+    #[serde(default)]
+    pub state_reason: Option<String>,
+    /// Title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Body.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Author (null for deleted accounts).
+    #[serde(default)]
+    pub user: Option<Account>,
+    /// Labels.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub labels: Vec<Label>,
+    /// Web URL.
+    #[serde(default)]
+    pub html_url: Option<String>,
+    /// Comment count.
+    #[serde(default)]
+    pub comments: Option<i32>,
+    /// Opened at.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    /// Last updated at.
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Closed at.
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Present (with the PR's URLs) when the "issue" is a pull request.
+    #[serde(default)]
+    pub pull_request: Option<serde::de::IgnoredAny>,
+}
+
+impl Issue {
+    /// Whether this entry is a pull request in issue shape.
+    pub fn is_pull_request(&self) -> bool {
+        self.pull_request.is_some()
+    }
+}
+
+/// A label: GitHub sends objects; a bare name is accepted too.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Label {
+    /// `{"name": "bug", ..}`.
+    Object {
+        /// Name.
+        name: String,
+    },
+    /// `"bug"`.
+    Name(String),
+}
+
+impl Label {
+    /// The label's name.
+    pub fn name(self) -> String {
+        match self {
+            Label::Object { name } | Label::Name(name) => name,
+        }
+    }
+}
+
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+impl From<Issue> for IssueUpsert {
+    fn from(issue: Issue) -> Self {
+        IssueUpsert {
+            github_id: issue.id,
+            number: issue.number,
+            state: if issue.state == "open" {
+                "open".to_owned()
+            } else {
+                "closed".to_owned()
+            },
+            state_reason: issue.state_reason,
+            title: issue.title.unwrap_or_default(),
+            body: issue.body,
+            author_login: issue.user.map(|u| u.login),
+            labels: issue.labels.into_iter().map(Label::name).collect(),
+            html_url: issue.html_url,
+            comments: issue.comments.unwrap_or(0).max(0),
+            created_at: issue.created_at,
+            updated_at: issue.updated_at,
+            closed_at: issue.closed_at,
+        }
+    }
+}
+
+/// `GET /repos/{owner}/{repo}/contents/{path}` for a file (a directory answers a list).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContentFile {
+    /// `file`, `dir`, `symlink` or `submodule`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `base64` (or `none` for files over 1 MB, whose content GitHub leaves empty).
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// The content in `encoding`, with newlines.
+    #[serde(default)]
+    pub content: Option<String>,
+    /// Bytes.
+    #[serde(default)]
+    pub size: u64,
+    /// Blob SHA.
+    #[serde(default)]
+    pub sha: Option<String>,
+}
+
 /// `GET /repos/{owner}/{repo}/installation`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Installation {
@@ -297,6 +424,31 @@ pub struct ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issues_map_labels_and_tell_prs_apart() {
+        let json = serde_json::json!({
+            "id": 5, "number": 1001, "state": "closed", "state_reason": "not_planned",
+            "title": "Crash", "body": null, "user": {"login": "kim"},
+            "labels": [{"id": 1, "name": "bug", "color": "f00"}, "area/api"],
+            "comments": 3, "created_at": "2024-01-01T00:00:00Z", "closed_at": "2024-01-03T00:00:00Z"
+        });
+        let issue: Issue = serde_json::from_value(json).expect("parses");
+        assert!(!issue.is_pull_request());
+        let upsert = IssueUpsert::from(issue);
+        assert_eq!(upsert.labels, ["bug", "area/api"]);
+        assert_eq!(
+            (upsert.state.as_str(), upsert.state_reason.as_deref()),
+            ("closed", Some("not_planned"))
+        );
+        assert_eq!((upsert.comments, upsert.updated_at), (3, None));
+
+        let pr = serde_json::json!({"id": 6, "number": 7, "state": "open", "labels": null,
+            "pull_request": {"url": "u", "merged_at": null}});
+        let pr: Issue = serde_json::from_value(pr).expect("parses");
+        assert!(pr.is_pull_request());
+        assert!(pr.labels.is_empty());
+    }
 
     #[test]
     fn merged_pull_maps_to_merged_and_nulls_are_tolerated() {

@@ -7,9 +7,11 @@
 pub mod analyses;
 pub mod check_runs;
 pub mod deliveries;
+pub mod documents;
 pub mod edges;
 pub mod feedback;
 pub mod index;
+pub mod issues;
 pub mod prs;
 pub mod publications;
 pub mod repos;
