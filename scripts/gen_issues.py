@@ -273,7 +273,7 @@ def trace(t: dict, variant: str, root: str = "") -> str:
         out += ["", t.get("goroutine", "goroutine 1 [running]:")]
         for fn, args, path, line, off in t["frames"]:
             out.append(f"{fn}({args})")
-            out.append(f"\t{root}{path}:{line} +0x{off}")
+            out.append(f"\t{root or '/build/webapp/'}{path}:{line} +0x{off}")
         out.append("exit status 2")
         return "\n".join(out)
     if lang == "rs":
@@ -309,28 +309,80 @@ MERGED_FEATURES_AT = dt.datetime(2024, 4, 27, tzinfo=dt.timezone.utc)
 def release_at(when: dt.datetime, rng: random.Random) -> str:
     out = [v for v, d in RELEASES if d <= when]
     return out[-1] if len(out) < 2 or rng.random() < 0.7 else out[-2]
-NODES = ["18.19.1", "20.11.1", "20.12.2"]
-BROWSERS = ["Chrome 124", "Chrome 125", "Firefox 125", "Safari 17.4", "Edge 124"]
-OSES = ["macOS 14.4", "Windows 11", "Ubuntu 22.04", "macOS 13.6"]
+
+
+def _rel(*pairs: str) -> list[tuple[str, dt.datetime]]:
+    return [(v, dt.datetime.strptime(d, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)) for v, d in zip(pairs[::2], pairs[1::2])]
+
+
+# Upstream releases, so a report never mentions a version that did not exist yet.
+TOOL_RELEASES = {
+    "node": _rel("18.17.0", "2023-07-18", "20.5.0", "2023-07-20", "18.18.2", "2023-10-13", "20.9.0", "2023-10-24",
+                 "20.10.0", "2023-11-22", "20.11.0", "2024-01-09", "18.19.1", "2024-02-14", "20.11.1", "2024-02-14",
+                 "20.12.2", "2024-04-10"),
+    "python": _rel("3.11.4", "2023-06-06", "3.11.5", "2023-08-24", "3.11.6", "2023-10-02", "3.12.1", "2023-12-08",
+                   "3.11.8", "2024-02-06", "3.12.2", "2024-02-06", "3.11.9", "2024-04-02"),
+    "go": _rel("1.20.6", "2023-07-11", "1.21.1", "2023-09-06", "1.21.4", "2023-11-07", "1.21.6", "2024-01-09",
+               "1.22.1", "2024-03-05", "1.22.2", "2024-04-03"),
+    "rust": _rel("1.71.0", "2023-07-13", "1.72.0", "2023-08-24", "1.73.0", "2023-10-05", "1.75.0", "2023-12-28",
+                 "1.76.0", "2024-02-08", "1.77.2", "2024-04-09", "1.78.0", "2024-05-02"),
+    "Chrome": _rel("Chrome 114", "2023-05-30", "Chrome 115", "2023-07-18", "Chrome 117", "2023-09-12", "Chrome 119", "2023-10-31",
+                   "Chrome 120", "2023-12-06", "Chrome 121", "2024-01-23", "Chrome 122", "2024-02-20", "Chrome 123", "2024-03-19",
+                   "Chrome 124", "2024-04-16", "Chrome 125", "2024-05-14"),
+    "Firefox": _rel("Firefox 115", "2023-07-04", "Firefox 117", "2023-08-29", "Firefox 119", "2023-10-24", "Firefox 121", "2023-12-19",
+                    "Firefox 123", "2024-02-20", "Firefox 125", "2024-04-16", "Firefox 126", "2024-05-14"),
+    "Safari": _rel("Safari 16.5", "2023-05-18", "Safari 17.0", "2023-09-18", "Safari 17.2", "2023-12-11", "Safari 17.4", "2024-03-05",
+                   "Safari 17.5", "2024-05-13"),
+    "Edge": _rel("Edge 115", "2023-07-21", "Edge 119", "2023-11-02", "Edge 121", "2024-01-25", "Edge 124", "2024-04-18"),
+    "macOS": _rel("macOS 13.4", "2023-05-18", "macOS 13.5", "2023-07-24", "macOS 14.1", "2023-10-25", "macOS 14.2", "2023-12-11",
+                  "macOS 14.4", "2024-03-07", "macOS 14.5", "2024-05-13"),
+}
+OSES = ["macOS", "Windows 11", "Ubuntu 22.04", "macOS", "Debian 12"]
+BROWSER_FAMILIES = ["Chrome", "Chrome", "Chrome", "Firefox", "Safari", "Edge"]
 DEPLOYS = ["Docker (acme/webapp image)", "Kubernetes (Helm chart)", "bare metal, pm2", "local dev (`pnpm dev`)"]
+
+
+def tool_at(tool: str, when: dt.datetime, rng: random.Random) -> str:
+    """A version of `tool` someone would run at `when`: the newest, or one or two behind."""
+    if tool not in TOOL_RELEASES:
+        return tool
+    out = [v for v, d in TOOL_RELEASES[tool] if d <= when]
+    back = 0 if rng.random() < 0.6 else rng.randint(1, 2)
+    return out[max(0, len(out) - 1 - back)]
+
+
+DATE_TOKEN = re.compile(r"@(D|M|MY)([+-]?\d+)@")
+
+
+def resolve_dates(text: str, when: dt.datetime) -> str:
+    """@D-1@ → ISO date one day before `when`, @M+9@ → 'May 14', @MY0@ → 'May 14, 2024'."""
+    def sub(m: re.Match) -> str:
+        d = when + dt.timedelta(days=int(m.group(2)))
+        if m.group(1) == "D":
+            return d.strftime("%Y-%m-%d")
+        if m.group(1) == "M":
+            return f"{d.strftime('%b')} {d.day}"
+        return f"{d.strftime('%b')} {d.day}, {d.year}"
+    return DATE_TOKEN.sub(sub, text)
 
 
 def pick_env(rng: random.Random, t: dict, m: dict, when: dt.datetime) -> dict:
     env = {"version": m.get("version") or t.get("version") or release_at(when, rng)}
     lang = t.get("lang")
     if lang in ("node", None, "ui", "browser"):
-        env["node"] = rng.choice(NODES)
+        env["node"] = tool_at("node", when, rng)
     if lang in ("browser", "ui"):
-        env["browser"] = rng.choice(BROWSERS)
+        env["browser"] = tool_at(rng.choice(BROWSER_FAMILIES), when, rng)
     if lang == "py":
-        env["python"] = rng.choice(["3.11.8", "3.11.9", "3.12.2"])
+        env["python"] = tool_at("python", when, rng)
     if lang == "go":
-        env["go"] = rng.choice(["1.22.1", "1.22.2"])
+        env["go"] = tool_at("go", when, rng)
     if lang == "rs":
-        env["rust"] = rng.choice(["1.77.1", "1.77.2", "1.78.0"])
-    env["os"] = rng.choice(OSES)
+        env["rust"] = tool_at("rust", when, rng)
+    env["os"] = tool_at(rng.choice(OSES), when, rng)
     env["deploy"] = rng.choice(DEPLOYS)
-    env.update(m.get("env", {}))
+    for k, v in m.get("env", {}).items():
+        env[k] = tool_at(v, when, rng)     # a family name ("Safari") resolves to the version of the day
     return env
 
 
@@ -412,7 +464,7 @@ def render_member(t: dict, m: dict, rng: random.Random, when: dt.datetime) -> st
             parts.append(", ".join(f"{ENV_NAMES[k]} {v}" for k, v in env.items() if k in ("version", "node", "browser", "python", "go", "rust")))
         if m.get("extra"):
             parts.append(m["extra"])
-    return "\n\n".join(parts)
+    return resolve_dates("\n\n".join(parts), when)
 
 # ---------------------------------------------------------------- duplicate clusters
 # Each topic is one underlying bug or request; `members` are the reports in the order they were
@@ -470,7 +522,7 @@ TOPICS: list[dict] = [
     dict(key="orders-csv-currency", lang="node", area="reports", kind="bug", difficulty="medium",
          note="orders CSV export lacks a currency column: both quote the same CSV header line",
          files=["src/services/orders.ts"],
-         snippets={"header": ("csv", "id,number,customer,amount,dueDate,status\nord_8812,10412,Globex,100.00,2024-05-02,paid")},
+         snippets={"header": ("csv", "id,number,customer,amount,dueDate,status\nord_8812,10412,Globex,100.00,@D-12@,paid")},
          members=[
              dict(title="Orders CSV export is missing the currency column", style="prose", ev="snip:header",
                   text="The CSV from Orders → Export has no currency column. First lines of the file:",
@@ -481,7 +533,7 @@ TOPICS: list[dict] = [
     dict(key="duplicate-shipped-email", lang="node", area="notifications", kind="bug", difficulty="medium",
          note="'order shipped' email sent twice after a queue retry: log lines with the same orderId, identifiers notifyOrderShipped / idempotency",
          files=["src/jobs/scheduler.ts"],
-         snippets={"log": ("", "2024-05-13T08:14:02.114Z info  notification sent {\"orderId\":\"ord_8812\",\"channel\":\"email\",\"template\":\"order-shipped\"}\n2024-05-13T08:14:41.530Z warn  queue job retried {\"job\":\"shipment.update\",\"attempt\":2}\n2024-05-13T08:14:42.007Z info  notification sent {\"orderId\":\"ord_8812\",\"channel\":\"email\",\"template\":\"order-shipped\"}")},
+         snippets={"log": ("", "@D-1@T08:14:02.114Z info  notification sent {\"orderId\":\"ord_8812\",\"channel\":\"email\",\"template\":\"order-shipped\"}\n@D-1@T08:14:41.530Z warn  queue job retried {\"job\":\"shipment.update\",\"attempt\":2}\n@D-1@T08:14:42.007Z info  notification sent {\"orderId\":\"ord_8812\",\"channel\":\"email\",\"template\":\"order-shipped\"}")},
          members=[
              dict(title="Customers receive the 'order shipped' email twice", style="form", ev="snip:log env",
                   text="Some customers get two identical \"Your order has shipped\" emails about 40 seconds apart. Happens a few times a day, always after a queue retry in the logs.",
@@ -536,11 +588,11 @@ TOPICS: list[dict] = [
          files=["src/utils/formatDueDate.ts", "src/components/InvoiceList.tsx"],
          members=[
              dict(title="Invoice due dates shown one day early for US customers", style="prose", ev="",
-                  text="A customer in America/Los_Angeles sees due date 2024-05-14 in the dashboard while the PDF says 2024-05-15. `formatDueDate` uses `toISOString().slice(0, 10)`, which converts to UTC first."),
+                  text="A customer in America/Los_Angeles sees due date @D+9@ in the dashboard while the PDF says @D+10@. `formatDueDate` uses `toISOString().slice(0, 10)`, which converts to UTC first."),
              dict(title="formatDueDate should use the account timezone, not UTC", style="terse", ev="",
                   text="In `src/components/InvoiceList.tsx` the due date column goes through `formatDueDate`, which does `new Date(invoice.dueDate).toISOString().slice(0, 10)`. Any account west of UTC sees the previous day."),
              dict(title="Dashboard and email disagree on the due date", style="question", ev="",
-                  text="The reminder email says the invoice is due May 15, the dashboard says May 14. We are in Chicago. Is this a timezone thing?"),
+                  text="The reminder email says the invoice is due @M+10@, the dashboard says @M+9@. We are in Chicago. Is this a timezone thing?"),
          ]),
     dict(key="redis-optional", lang="node", area="infra", kind="bug", difficulty="easy",
          note="server exits without Redis although the cache is optional: both quote the ioredis error",
@@ -583,7 +635,7 @@ TOPICS: list[dict] = [
     dict(key="header-hydration", lang="browser", area="ui", kind="bug", difficulty="medium",
          note="hydration mismatch from the last-login date in Header: one pastes the React errors, the other explains lastLoginAt/toLocaleDateString",
          error="Error: Hydration failed because the initial UI does not match what was rendered on the server.",
-         error_lines=["Warning: Text content did not match. Server: \"May 14, 2024\" Client: \"May 15, 2024\"",
+         error_lines=["Warning: Text content did not match. Server: \"@MY-1@\" Client: \"@MY0@\"",
                       "Error: Hydration failed because the initial UI does not match what was rendered on the server."],
          frames=[("LastLogin", "src/components/Header.tsx", 44, 13, False), ("Header", "src/components/Header.tsx", 21, 5, False)],
          files=["src/components/Header.tsx"],
@@ -630,7 +682,7 @@ TOPICS: list[dict] = [
              dict(title="Audit log pagination skips events", style="prose", ev="",
                   text="When many events share the same `createdAt` (bulk imports write hundreds per millisecond), page 2 starts strictly after the last timestamp of page 1, so the remaining events with that timestamp are never shown. `listAuditEvents` uses `WHERE created_at > $cursor` without a tie-breaker on `id`."),
              dict(title="Missing entries when exporting the audit log through the API", style="classic", ev="",
-                  text="We export audit events through `/api/audit?cursor=…` page by page. For 2024-05-02 we get 1,000 events, the database has 1,143. All missing ones have the same timestamp as the last event of a page."),
+                  text="We export audit events through `/api/audit?cursor=…` page by page. For @D-3@ we get 1,000 events, the database has 1,143. All missing ones have the same timestamp as the last event of a page."),
          ]),
     dict(key="heic-avatar", lang="node", area="accounts", kind="bug", difficulty="medium", close="completed",
          note="HEIC avatar uploads rejected: both quote 'upload unsupported kind: image/heic'",
@@ -784,10 +836,10 @@ TOPICS: list[dict] = [
          note="booking calendar 'Invalid Date' in WebKit: three reports, one names parseSlot",
          files=["src/components/BookingCalendar.tsx"],
          members=[
-             dict(title="Booking calendar shows 'Invalid Date' on Safari", style="form", ev="env", env={"browser": "Safari 17.4"},
+             dict(title="Booking calendar shows 'Invalid Date' on Safari", style="form", ev="env", env={"browser": "Safari"},
                   text="Every time slot in the booking calendar reads \"Invalid Date\" in Safari. Chrome is fine."),
              dict(title="parseSlot builds a non-ISO date string (breaks in WebKit)", style="terse", ev="",
-                  text="`parseSlot` in `src/components/BookingCalendar.tsx` does ``new Date(`${day} ${time}`)``. WebKit returns Invalid Date for `2024-05-03 10:00`; it needs a `T` separator."),
+                  text="`parseSlot` in `src/components/BookingCalendar.tsx` does ``new Date(`${day} ${time}`)``. WebKit returns Invalid Date for `@D+2@ 10:00`; it needs a `T` separator."),
              dict(title="iPad: can't pick a time slot", style="question", ev="",
                   text="On my iPad the calendar shows \"Invalid Date\" in every slot so I cannot book anything."),
          ]),
@@ -943,7 +995,8 @@ TOPICS: list[dict] = [
 # One-report topics; NEGATIVE_PAIRS pairs them with each other or with a cluster member
 # ("topic-key:index").
 
-SAME_ENV = {"version": "2.14.1", "node": "20.12.2", "browser": "Chrome 124", "os": "macOS 14.4", "deploy": "Docker (acme/webapp image)"}
+SAME_ENV = {"version": "2.13.2", "node": "20.11.0", "browser": "Chrome 121", "os": "macOS 14.2", "deploy": "Docker (acme/webapp image)"}
+SAME_ENV_AFTER = dt.datetime(2024, 1, 25, tzinfo=dt.timezone.utc)
 
 NEG_ISSUES: list[dict] = [
     dict(key="neg-cart-total", lang="browser", area="orders", kind="bug", files=["src/components/CartSummary.tsx"],
@@ -971,14 +1024,14 @@ NEG_ISSUES: list[dict] = [
     dict(key="neg-safari-login", lang="browser", area="accounts", kind="bug", files=["src/components/LoginForm.tsx"],
          error="TypeError: undefined is not an object (evaluating 'window.PasswordCredential.prototype')",
          frames=[("handleSubmit", "src/components/LoginForm.tsx", 33, 28, False)],
-         member=dict(title="Can't log in on Safari: the login button does nothing", style="classic", ev="stack:top2", env={"browser": "Safari 17.4"},
+         member=dict(title="Can't log in on Safari: the login button does nothing", style="classic", ev="stack:top2", env={"browser": "Safari"},
                      text="Clicking *Log in* on Safari does nothing; no request is sent. Console:")),
-    dict(key="neg-orders-filter", lang="ui", area="ui", kind="bug", files=["src/components/OrdersPage.tsx"], close="completed",
+    dict(key="neg-orders-filter", lang="ui", area="ui", kind="bug", files=["src/components/OrdersPage.tsx"], close="completed", after=SAME_ENV_AFTER,
          member=dict(title="Orders page: status filter resets when changing the page", style="form", ev="repro expected env", env=SAME_ENV,
                      repro=["Log in as an admin", "Open Orders", "Set the status filter to *Pending*", "Go to page 2"],
                      expected="The filter stays applied on every page.",
                      text="On the orders page the status filter is lost as soon as I move to another page; page 2 shows every status again.")),
-    dict(key="neg-reports-range", lang="ui", area="reports", kind="bug", files=["src/components/ReportsPage.tsx"],
+    dict(key="neg-reports-range", lang="ui", area="reports", kind="bug", files=["src/components/ReportsPage.tsx"], after=SAME_ENV_AFTER,
          member=dict(title="Reports page: date range ignored when exporting", style="form", ev="repro expected env", env=SAME_ENV,
                      repro=["Log in as an admin", "Open Reports", "Set the date range to *Last 7 days*", "Click *Export*"],
                      expected="The export only contains reports in the selected range.",
@@ -1014,7 +1067,7 @@ NEG_ISSUES: list[dict] = [
                  ("github.com/acme/webapp/tools/export.ExportOrders", "{0x7f3c2a, 0xc0000b6000}, 0xc000012180", "tools/export/export_orders.go", 71, "2b1"),
                  ("main.main", "", "tools/export/cmd/main.go", 31, "2a5")],
          member=dict(title="export: index out of range when --batch-size is bigger than the row count", style="prose", ev="stack",
-                     text="`export orders --since 2024-05-01 --batch-size 100` on a tenant with only 5 orders:")),
+                     text="`export orders --since @D-30@ --batch-size 100` on a tenant with only 5 orders:")),
     dict(key="neg-minor-units", lang="rs", area="core", kind="bug", files=["crates/core/src/currency.rs"],
          error="attempt to multiply with overflow",
          loc=("crates/core/src/currency.rs", 88, 9),
@@ -1931,7 +1984,8 @@ def build(seed: int, root: str) -> tuple[dict[str, str], dict]:
         m = t["member"]
         add(Spec(t["key"], m["title"], None, t["kind"], t["area"], m.get("author") or pick_author(rng, t["kind"]),
                  base_labels(rng, t["kind"], t["area"], m.get("labels", [])), "negative", close=t.get("close"),
-                 files=list(t.get("files", [])), render=lambda when, t=t, m=m, rng=rng: render_member(t, m, rng, when)))
+                 files=list(t.get("files", [])), after=t.get("after"),
+                 render=lambda when, t=t, m=m, rng=rng: render_member(t, m, rng, when)))
     # Unrelated singles.
     for f in FILLER:
         rng = R(f"filler/{f['key']}")
