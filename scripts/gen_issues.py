@@ -1133,6 +1133,7 @@ NEGATIVE_PAIRS = [
     ("same-file-different-error", "neg-export-batches", "export-since-nil:0", "same Go tool and ExportOrders/main frames, index out of range in splitBatches vs nil dereference"),
     ("same-file-different-error", "neg-minor-units", "currency-unwrap:0", "both panic in crates/core/src/currency.rs (invoice_totals caller), overflow in to_minor_units vs unwrap in convert_amount"),
     ("same-identifier-different-bug", "neg-due-date-locale", "due-date-utc:0", "both about formatDueDate: locale format vs UTC conversion"),
+    ("same-identifier-different-bug", "neg-due-date-locale", "due-date-utc:1", "terse reports naming formatDueDate: en-US format vs toISOString/UTC"),
     ("related-feature-request", "neg-product-csv-import", "invoice-csv-export:0", "CSV import of products vs CSV export of invoices"),
     ("related-feature-request", "neg-passkeys", "totp-2fa:0", "passkeys vs TOTP second factor"),
     ("same-error-different-component", "neg-flaky-router", "flaky-scheduler-spec:0", "same vitest timeout and bot template, different test file and test"),
@@ -1405,7 +1406,7 @@ def link_issue(info: PRInfo, level: str, rng: random.Random) -> tuple[str, str]:
         crit = [fix_plurals(c) for c in crit]
     cs = info.callsites[0] if info.callsites else None
     if level == "strong":
-        title = rng.choice([f"Add `{ident}` to {directory}", f"Need a {ident} helper for {plural(info.domain)}",
+        title = rng.choice([f"Add `{ident}` to {directory}", f"Need {'an' if ident[:1].lower() in 'aeiou' else 'a'} {ident} helper for {plural(info.domain)}",
                             f"[Feature] {cap(vp)} {obj}", f"{cap(vp)} {obj} (`{ident}`)"])
         problem = rng.choice([
             f"There is no way to {vp} {obj} today, so every caller in `{directory}/` does it slightly differently.",
@@ -1845,9 +1846,9 @@ command line tools and a small Rust core library.
 - Native mobile apps (iOS, Android) and native desktop apps (Electron, Tauri): the web app is responsive and installable as a PWA
 - Cryptocurrency, blockchain and NFT features, including crypto payments
 - Third-party telemetry, analytics or session-recording SDKs (Mixpanel, Segment, Google Analytics, vendored trackers): we only use our first-party metrics
-- Advertising, sponsored content and ad-network scripts
+- Advertising, sponsored content, ad banners and ad-network scripts
 - Changes to vendored code under `vendor/`: it is synced from upstream by `scripts/sync-vendor.sh`, fix it upstream
-- Rewriting the frontend framework (React) or the backend framework (Express), or porting the app to another framework or language
+- Rewriting the frontend framework (React) or the backend framework (Express), or porting the app to another framework or language (Vue, Angular, Svelte, NestJS, Fastify, ...)
 - Relicensing or changes to `LICENSE`
 
 ## Non-goals
@@ -1885,6 +1886,7 @@ class Spec:
     files: list[str] = field(default_factory=list)
     after: dt.datetime | None = None   # cannot have been filed before this (mentions a release or merged code)
     render: object = None              # body as a function of the filing time
+    meta: dict = field(default_factory=dict)
     number: int = 0
     created: dt.datetime | None = None
 
@@ -2004,10 +2006,12 @@ def build(seed: int, root: str) -> tuple[dict[str, str], dict]:
         prs = refs[num]
         base = next((infos[p] for p in prs if infos[p].name), infos[prs[0]])
         rng = R(f"explicit/{num}")
-        title, body = link_issue(base, rng.choice(levels), rng)
+        level = rng.choice(levels)
+        title, body = link_issue(base, level, rng)
         area = AREA_OF_DOMAIN.get(base.domain, "api")
         s = add(Spec(f"explicit-{num}", title, body, "feature", area, pick_author(rng, "feature"),
-                     base_labels(rng, "feature", area, []), "explicit", fixed=num, files=[base.module_path]))
+                     base_labels(rng, "feature", area, []), "explicit", fixed=num, files=[base.module_path],
+                     meta={"pr": base.number, "level": level}))
         if all(infos[p].state == "closed" and not infos[p].merged for p in prs):
             s.close = "not_planned"
             s.close_after = max(infos[p].closed for p in prs)
@@ -2033,7 +2037,8 @@ def build(seed: int, root: str) -> tuple[dict[str, str], dict]:
         area = AREA_OF_DOMAIN.get(info.domain, "api")
         key = f"implicit-{n}"
         add(Spec(key, title, body, "feature", area, pick_author(lrng, "feature"), base_labels(lrng, "feature", area, []),
-                 "implicit", early=True, files=[info.module_path] + [c[0] for c in info.callsites]))
+                 "implicit", early=True, files=[info.module_path] + [c[0] for c in info.callsites],
+                 meta={"pr": n, "level": levels[i % 3]}))
         implicit_links.append((n, key))
     for sp in SPECIAL_LINK_ISSUES:
         path, needle = sp["match"]
@@ -2252,8 +2257,25 @@ def build(seed: int, root: str) -> tuple[dict[str, str], dict]:
         members = sorted(num(f"{t['key']}:{j}") for j in range(len(t["members"])))
         issue_clusters.append({"id": f"i{i + 1}", "kind": "DUPLICATE", "members": members,
                                "note": f"{t['difficulty']}: {t['note']}"})
+    neg_pairs = list(NEGATIVE_PAIRS)
+    # Feature requests written from the same template about the same domain (different features).
+    same_dom = []
+    link_specs = sorted((s for s in specs if s.meta.get("pr")), key=lambda s: s.number)
+    for x, a in enumerate(link_specs):
+        for b in link_specs[x + 1:]:
+            ia, ib = infos[a.meta["pr"]], infos[b.meta["pr"]]
+            if ia.domain != ib.domain or ia.name == ib.name or a.meta["level"] != b.meta["level"]:
+                continue
+            ha = ia.callsites[0][1] if ia.callsites else ""
+            hb = ib.callsites[0][1] if ib.callsites else ""
+            prio = (0 if a.meta["level"] == "medium" else 1) if ha and ha == hb else 2
+            same_dom.append((prio, a.number, b.number, a.key, b.key, ia, ib))
+    same_dom.sort(key=lambda x: x[:3])
+    for _, _, _, ka, kb, ia, ib in same_dom[:4]:
+        neg_pairs.append(("same-domain-different-feature", ka, kb,
+                          f"same request template about {plural(ia.domain)}, different features ({ia.name} vs {ib.name})"))
     issue_negatives = [{"id": f"in{i + 1}", "kind": kind, "members": sorted([num(a), num(b)]), "note": note}
-                       for i, (kind, a, b, note) in enumerate(NEGATIVE_PAIRS)]
+                       for i, (kind, a, b, note) in enumerate(neg_pairs)]
     links = []
     for n, info in sorted(infos.items()):
         for r in dict.fromkeys(info.refs):
@@ -2303,9 +2325,13 @@ def build(seed: int, root: str) -> tuple[dict[str, str], dict]:
     if typo_prs:
         link_neg.append({"pr": typo_prs[0], "issue": num("typo-which")})
         link_neg.append({"pr": typo_prs[-1], "issue": num("f-recieve-typo")})
-    landed_again = [l["open"] for l in truth["landed"] if infos[l["merged"]].name == "enrichInvoiceHistory"]
-    for n in landed_again:
-        link_neg.append({"pr": n, "issue": num("f-enrich-history-owner")})
+    # The merged change that introduced a bug, and its open re-submission, do not fix that bug.
+    for l in truth["landed"]:
+        if infos[l["merged"]].name == "enrichInvoiceHistory":
+            link_neg.append({"pr": l["open"], "issue": num("f-enrich-history-owner")})
+        if infos[l["merged"]].name == "refreshWebhookWindow":
+            link_neg.append({"pr": l["open"], "issue": num("webhook-window:1")})
+            link_neg.append({"pr": l["merged"], "issue": num("webhook-window:0")})
     link_neg = [l for l in link_neg if (l["pr"], l["issue"]) not in linked]
     link_neg = list({(l["pr"], l["issue"]): l for l in link_neg}.values())
     link_neg.sort(key=lambda l: (l["pr"], l["issue"]))
