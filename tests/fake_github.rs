@@ -647,3 +647,457 @@ async fn the_checked_in_corpus_is_served_and_read_completely() {
         }
     }
 }
+
+/// `2025-01-01T00:00:00Z` plus `minutes`, in GitHub's format.
+fn at_minute(minutes: i64) -> String {
+    (chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+        .expect("epoch")
+        .to_utc()
+        + chrono::Duration::minutes(minutes))
+    .format("%Y-%m-%dT%H:%M:%SZ")
+    .to_string()
+}
+
+/// Issue `number`, opened at minute `number` and updated at minute `updated`.
+fn issue_json(number: u64, updated: i64, comments: u64) -> Value {
+    json!({
+        "id": 2_000_000 + number,
+        "number": number,
+        "title": format!("Issue {number}"),
+        "body": format!("Body of issue {number}"),
+        "user": {"login": "reporter"},
+        "labels": [{"id": 1, "name": "bug", "color": "d73a4a", "default": true}],
+        "state": "open",
+        "state_reason": null,
+        "comments": comments,
+        "created_at": at_minute(number as i64),
+        "updated_at": at_minute(updated),
+        "closed_at": null,
+        "html_url": format!("https://github.com/acme/webapp/issues/{number}"),
+    })
+}
+
+/// PRs 1-3 open and 4-5 closed (opened at minutes 1-5); issues 10-14 (opened at minutes
+/// 10-14), 13 closed, updated in the order 12, 10, 14, 11, 13, with 14 the most discussed.
+fn issues_corpus() -> Corpus {
+    let mut corpus = corpus(3, 2, 2);
+    for (number, updated, comments) in [(10, 60, 1), (11, 80, 0), (12, 50, 2), (14, 70, 9)] {
+        corpus = corpus.with_issue(OWNER, REPO, issue_json(number, updated, comments));
+    }
+    let mut closed = issue_json(13, 90, 3);
+    closed["state"] = json!("closed");
+    closed["state_reason"] = json!("completed");
+    closed["closed_at"] = json!(at_minute(90));
+    corpus.with_issue(OWNER, REPO, closed)
+}
+
+fn numbers(got: &Got) -> Vec<u64> {
+    got.json
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|p| p["number"].as_u64())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_issues_listing_has_the_prs_in_it_and_filters_sorts_and_pages_like_github() {
+    let fake = fake(issues_corpus()).await;
+    let open = get(&fake, "/repos/acme/webapp/issues").await;
+    assert_eq!(open.status, StatusCode::OK);
+    assert_eq!(
+        numbers(&open),
+        vec![14, 12, 11, 10, 3, 2, 1],
+        "open issues and PRs, newest first"
+    );
+    let items = open.json.as_array().expect("array");
+    let pr = items
+        .iter()
+        .find(|i| i["number"] == json!(2))
+        .expect("PR 2");
+    assert_eq!(
+        pr["pull_request"],
+        json!({
+            "url": "https://api.github.com/repos/acme/webapp/pulls/2",
+            "html_url": "https://github.com/acme/webapp/pull/2",
+            "diff_url": "https://github.com/acme/webapp/pull/2.diff",
+            "patch_url": "https://github.com/acme/webapp/pull/2.patch",
+            "merged_at": null,
+        })
+    );
+    assert_eq!(pr["title"], json!("Change 2"));
+    assert_eq!(pr["state"], json!("open"));
+    assert_eq!(pr["user"]["login"], json!("dev2"));
+    assert!(pr["head"].is_null(), "issue-shaped: no head");
+    let issue = items.iter().find(|i| i["number"] == json!(10)).expect("10");
+    assert!(issue.get("pull_request").is_none());
+    assert_eq!(issue["labels"][0]["name"], json!("bug"));
+
+    let list = |query: &'static str| {
+        let fake = &fake;
+        async move { numbers(&get(fake, &format!("/repos/acme/webapp/issues?{query}")).await) }
+    };
+    assert_eq!(list("state=closed").await, vec![13, 5, 4]);
+    assert_eq!(
+        list("state=all&direction=asc").await,
+        vec![1, 2, 3, 4, 5, 10, 11, 12, 13, 14]
+    );
+    assert_eq!(
+        list("state=all&sort=updated").await,
+        vec![13, 11, 14, 10, 12, 5, 4, 3, 2, 1],
+        "most recently updated first"
+    );
+    assert_eq!(
+        list("state=all&sort=comments&direction=desc").await[..3],
+        [14, 13, 12]
+    );
+    let since = at_minute(70);
+    assert_eq!(
+        numbers(
+            &get(
+                &fake,
+                &format!("/repos/acme/webapp/issues?state=all&sort=updated&since={since}")
+            )
+            .await
+        ),
+        vec![13, 11, 14],
+        "updated at or after `since`"
+    );
+
+    let base = fake.base_url();
+    let first = get(&fake, "/repos/acme/webapp/issues?state=all&per_page=4").await;
+    assert_eq!(numbers(&first), vec![14, 13, 12, 11]);
+    assert_eq!(
+        header(&first, "link"),
+        format!(
+            "<{base}/repos/acme/webapp/issues?state=all&per_page=4&page=2>; rel=\"next\", \
+             <{base}/repos/acme/webapp/issues?state=all&per_page=4&page=3>; rel=\"last\""
+        )
+    );
+    let last = get(
+        &fake,
+        "/repos/acme/webapp/issues?state=all&per_page=4&page=3",
+    )
+    .await;
+    assert_eq!(numbers(&last), vec![2, 1]);
+
+    for bad in [
+        "state=weird",
+        "sort=popularity",
+        "direction=up",
+        "since=yesterday",
+    ] {
+        let got = get(&fake, &format!("/repos/acme/webapp/issues?{bad}")).await;
+        assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(got.json["message"], json!("Validation Failed"));
+    }
+    assert_eq!(
+        get(&fake, "/repos/acme/nope/issues").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn one_issue_is_an_issue_or_a_pr_in_issue_shape() {
+    let fake = fake(issues_corpus()).await;
+    let issue = get(&fake, "/repos/acme/webapp/issues/13").await;
+    assert_eq!(issue.status, StatusCode::OK);
+    assert_eq!(issue.json["title"], json!("Issue 13"));
+    assert_eq!(issue.json["state_reason"], json!("completed"));
+    assert!(issue.json.get("pull_request").is_none());
+
+    fake.close_pull(OWNER, REPO, 3, true).expect("merge");
+    let pr = get(&fake, "/repos/acme/webapp/issues/3").await;
+    assert_eq!(pr.json["state"], json!("closed"));
+    assert!(pr.json["pull_request"]["merged_at"].is_string());
+    assert_eq!(pr.json["closed_at"], pr.json["pull_request"]["merged_at"]);
+
+    for path in [
+        "/repos/acme/webapp/issues/99",
+        "/repos/acme/webapp/issues/abc",
+        "/repos/acme/nope/issues/13",
+    ] {
+        let got = get(&fake, path).await;
+        assert_eq!(got.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(got.json["message"], json!("Not Found"));
+    }
+}
+
+#[tokio::test]
+async fn contents_are_base64_wrapped_like_githubs_with_etags_and_404s() {
+    let vision = "# Vision\n\nWebapp is a billing dashboard — invoices, payments, and reports.\n\n## Out of scope\n\n- Mobile apps\n";
+    let corpus = corpus(1, 0, 1)
+        .with_file(OWNER, REPO, "VISION.md", vision)
+        .with_file(OWNER, REPO, "docs/scope.md", "scope")
+        .with_file(OWNER, REPO, "docs/adr/1.md", "adr");
+    let fake = fake(corpus).await;
+
+    let file = get(&fake, "/repos/acme/webapp/contents/VISION.md").await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.json["type"], json!("file"));
+    assert_eq!(file.json["encoding"], json!("base64"));
+    assert_eq!(file.json["name"], json!("VISION.md"));
+    assert_eq!(file.json["path"], json!("VISION.md"));
+    assert_eq!(file.json["size"], json!(vision.len()));
+    assert_eq!(file.json["sha"].as_str().map(str::len), Some(40));
+    let content = file.json["content"].as_str().expect("content");
+    assert_eq!(
+        content,
+        clawtriage::fake_github::issues::base64_wrapped(vision.as_bytes())
+    );
+    let lines: Vec<&str> = content.lines().collect();
+    assert!(lines.len() > 1 && lines[..lines.len() - 1].iter().all(|l| l.len() == 60));
+    assert!(
+        content.ends_with('\n'),
+        "GitHub ends the content with a newline"
+    );
+
+    let nested = get(&fake, "/repos/acme/webapp/contents/docs/adr/1.md").await;
+    assert_eq!(nested.json["path"], json!("docs/adr/1.md"));
+    assert_eq!(nested.json["name"], json!("1.md"));
+    let dir = get(&fake, "/repos/acme/webapp/contents/docs").await;
+    let entries: Vec<(&str, &str)> = dir
+        .json
+        .as_array()
+        .expect("a directory is a list")
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap_or(""),
+                e["path"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        vec![("dir", "docs/adr"), ("file", "docs/scope.md")]
+    );
+    for path in [
+        "/repos/acme/webapp/contents/NOPE.md",
+        "/repos/acme/webapp/contents/doc",
+    ] {
+        let got = get(&fake, path).await;
+        assert_eq!(got.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(got.json["message"], json!("Not Found"));
+    }
+
+    // Conditional requests work as on every endpoint: a 304 until the file changes.
+    let client = reqwest::Client::new();
+    let url = format!("{}/repos/acme/webapp/contents/VISION.md", fake.base_url());
+    let etag = header(&file, "etag").to_owned();
+    let cached = send(client.get(&url).header("if-none-match", &etag)).await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    fake.set_file(OWNER, REPO, "VISION.md", Some("# New vision\n"))
+        .expect("set");
+    let changed = send(client.get(&url).header("if-none-match", &etag)).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_eq!(changed.json["size"], json!(13));
+    let route = "GET /repos/{owner}/{repo}/contents/{*path}";
+    assert_eq!(fake.requests().count(route, 304), 1);
+    assert_eq!(fake.requests().count(route, 404), 2);
+}
+
+#[tokio::test]
+async fn issue_and_file_mutations_show_up_over_http_and_in_process() {
+    let fake = fake(issues_corpus()).await;
+    let client = reqwest::Client::new();
+    let base = fake.base_url();
+    let url = format!("{base}/repos/acme/webapp/issues");
+    let before = send(client.get(&url)).await;
+    let etag = header(&before, "etag").to_owned();
+
+    // A new issue over HTTP: defaults fill the rest, labels may be names, the number
+    // follows the highest issue or PR.
+    let added = send(
+        client
+            .post(format!("{base}/_fake/repos/acme/webapp/issues"))
+            .json(&json!({"title": "From HTTP", "labels": ["bug", "area/api"]})),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED);
+    assert_eq!(added.json["number"], json!(15));
+    let issue = get(&fake, "/repos/acme/webapp/issues/15").await;
+    assert_eq!(issue.json["title"], json!("From HTTP"));
+    assert_eq!(issue.json["state"], json!("open"));
+    assert_eq!(issue.json["labels"][1]["name"], json!("area/api"));
+    assert_eq!(
+        issue.json["html_url"],
+        json!("https://github.com/acme/webapp/issues/15")
+    );
+    assert!(issue.json["user"]["login"].is_string());
+    let after = send(client.get(&url).header("if-none-match", &etag)).await;
+    assert_eq!(after.status, StatusCode::OK, "the listing changed");
+    assert_eq!(numbers(&after)[0], 15);
+
+    // Replacing fields in process moves updated_at forward and keeps the rest.
+    let old_updated = issue.json["updated_at"]
+        .as_str()
+        .expect("updated")
+        .to_owned();
+    let number = fake
+        .put_issue(
+            OWNER,
+            REPO,
+            json!({"number": 15, "body": "Now with a body"}),
+        )
+        .expect("edit");
+    assert_eq!(number, 15);
+    let edited = get(&fake, "/repos/acme/webapp/issues/15").await;
+    assert_eq!(edited.json["body"], json!("Now with a body"));
+    assert_eq!(edited.json["title"], json!("From HTTP"));
+    assert!(edited.json["updated_at"].as_str().expect("updated") > old_updated.as_str());
+
+    // Closing over HTTP, with a reason.
+    let closed = send(
+        client
+            .post(format!("{base}/_fake/repos/acme/webapp/issues/15/close"))
+            .json(&json!({"stateReason": "not_planned"})),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::NO_CONTENT);
+    let issue = get(&fake, "/repos/acme/webapp/issues/15").await;
+    assert_eq!(issue.json["state"], json!("closed"));
+    assert_eq!(issue.json["state_reason"], json!("not_planned"));
+    assert_eq!(issue.json["closed_at"], issue.json["updated_at"]);
+    assert!(
+        issue.json["updated_at"].as_str().expect("updated")
+            > edited.json["updated_at"].as_str().expect("updated")
+    );
+    assert_eq!(
+        numbers(&get(&fake, "/repos/acme/webapp/issues?state=closed&sort=updated").await)[0],
+        15
+    );
+    fake.close_issue(OWNER, REPO, 10, None).expect("close");
+    let ten = get(&fake, "/repos/acme/webapp/issues/10").await;
+    assert_eq!(ten.json["state_reason"], json!("completed"));
+
+    // Refusals: a PR's number, a pull_request key, an unknown issue, a bad reason.
+    for body in [
+        json!({"number": 2}),
+        json!({"title": "x", "pull_request": {}}),
+    ] {
+        let refused = send(
+            client
+                .post(format!("{base}/_fake/repos/acme/webapp/issues"))
+                .json(&body),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{body}");
+    }
+    let unknown =
+        send(client.post(format!("{base}/_fake/repos/acme/webapp/issues/99/close"))).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(fake.close_issue(OWNER, REPO, 11, Some("bored")).is_err());
+    assert!(fake.put_issue(OWNER, "nope", json!({})).is_err());
+
+    // Files over HTTP: set, served, removed.
+    let put = send(
+        client
+            .put(format!(
+                "{base}/_fake/repos/acme/webapp/contents/docs/VISION.md"
+            ))
+            .json(&json!({"content": "hello"})),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT);
+    let file = get(&fake, "/repos/acme/webapp/contents/docs/VISION.md").await;
+    assert_eq!(file.json["content"], json!("aGVsbG8=\n"));
+    let deleted = send(client.delete(format!(
+        "{base}/_fake/repos/acme/webapp/contents/docs/VISION.md"
+    )))
+    .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        get(&fake, "/repos/acme/webapp/contents/docs/VISION.md")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let again = send(client.delete(format!(
+        "{base}/_fake/repos/acme/webapp/contents/docs/VISION.md"
+    )))
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(fake.set_file(OWNER, REPO, "../x", Some("y")).is_err());
+
+    // A PR added without a number does not take an issue's.
+    let pr = fake
+        .add_pull(OWNER, REPO, json!({"title": "After the issues"}))
+        .expect("add");
+    assert_eq!(pr, 16);
+    assert!(fake.add_pull(OWNER, REPO, json!({"number": 12})).is_err());
+}
+
+#[test]
+fn a_corpus_directory_with_issues_and_a_vision_loads_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expected = corpus(2, 0, 1)
+        .with_issue(OWNER, REPO, issue_json(1000, 1000, 0))
+        .with_file(OWNER, REPO, "VISION.md", "# Vision\n")
+        .with_file(OWNER, REPO, "docs/guide/scope.md", "scope\n");
+    write_corpus(dir.path(), &expected);
+    let root = dir.path().join("acme/webapp");
+    std::fs::create_dir_all(root.join("issues")).expect("mkdir");
+    std::fs::create_dir_all(root.join("docs/guide")).expect("mkdir");
+    std::fs::write(
+        root.join("issues/1000.json"),
+        json!({"issue": issue_json(1000, 1000, 0)}).to_string(),
+    )
+    .expect("issue");
+    std::fs::write(root.join("issues/notes.txt"), "not an issue").expect("write");
+    std::fs::write(root.join("VISION.md"), "# Vision\n").expect("vision");
+    std::fs::write(root.join("docs/guide/scope.md"), "scope\n").expect("doc");
+    std::fs::write(root.join("logo.png"), [0x89u8, 0x50, 0xff, 0xfe]).expect("binary");
+    let loaded = Corpus::load(dir.path()).expect("loads");
+    assert_eq!(
+        loaded, expected,
+        "repo.json and truth.json are not files; binaries are skipped"
+    );
+
+    // Without issues/ or VISION.md a corpus still loads (the pre-issue format).
+    let plain = tempfile::tempdir().expect("tempdir");
+    write_corpus(plain.path(), &corpus(1, 0, 1));
+    let loaded = Corpus::load(plain.path()).expect("loads");
+    assert!(loaded.repos[0].issues.is_empty() && loaded.repos[0].files.is_empty());
+
+    std::fs::write(
+        root.join("issues/1001.json"),
+        json!({"issue": {"number": 1001, "pull_request": {}}}).to_string(),
+    )
+    .expect("write");
+    let err = Corpus::load(dir.path()).expect_err("a PR among the issues");
+    assert!(format!("{err:#}").contains("holds a PR"), "{err:#}");
+    std::fs::write(root.join("issues/1001.json"), "{}").expect("write");
+    let err = Corpus::load(dir.path()).expect_err("no issue");
+    assert!(format!("{err:#}").contains("has no \"issue\""), "{err:#}");
+}
+
+/// The checked-in corpus's issues and vision are served and read completely.
+#[tokio::test]
+async fn the_checked_in_corpus_serves_its_issues_and_vision() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let corpus = Corpus::load(&dir).expect("the sample corpus loads");
+    let fake = FakeGithub::start_with(corpus.clone(), FakeConfig::default())
+        .await
+        .expect("fake");
+    let client = public_client(&fake, None, None);
+    for repo in &corpus.repos {
+        let listing = client
+            .list_open_issues(&repo.owner, &repo.name, None)
+            .await
+            .expect("issues");
+        assert!(listing.complete);
+        let open = repo
+            .issues
+            .values()
+            .filter(|i| i["state"] == json!("open"))
+            .count();
+        assert_eq!(listing.issues.len(), open, "{}/{}", repo.owner, repo.name);
+        assert!(listing.issues.iter().all(|i| !i.title.is_empty()));
+        let vision = client
+            .file_contents(&repo.owner, &repo.name, "VISION.md")
+            .await
+            .expect("vision");
+        assert_eq!(vision.as_ref(), repo.files.get("VISION.md"));
+    }
+}
