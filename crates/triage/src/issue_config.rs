@@ -119,11 +119,10 @@ pub struct ScopeRules {
     #[serde(default)]
     pub paths: PathRules,
     pub policies: PolicyRules,
-    pub keyword_min_ratio: f64,
-    pub keyword_min_words: usize,
+    pub max_phrase_words: usize,
     pub weights: ScopeWeights,
-    pub decide_margin: f64,
     pub min_evidence: f64,
+    pub max_opposing: f64,
 }
 
 /// Substrings (lower case) classifying a vision heading; `out` is checked first.
@@ -169,8 +168,9 @@ pub struct PolicyRules {
     #[serde(default)]
     pub vendored_globs: Vec<String>,
     pub license: PolicyEffect,
-    pub manifest: PolicyEffect,
     pub vendored: PolicyEffect,
+    pub manifest: PolicyEffect,
+    pub new_dependency: PolicyEffect,
     pub exports_changed: PolicyEffect,
 }
 
@@ -178,7 +178,8 @@ pub struct PolicyRules {
 #[serde(deny_unknown_fields)]
 pub struct ScopeWeights {
     pub path_rule: f64,
-    pub keyword: f64,
+    pub keyword_subject: f64,
+    pub keyword_body: f64,
     pub policy: f64,
 }
 
@@ -200,11 +201,6 @@ impl IssueRules {
             ("weights.path", w.path),
             ("weights.word", w.word),
             ("weights.label", w.label),
-            ("scope.weights.path_rule", self.scope.weights.path_rule),
-            ("scope.weights.keyword", self.scope.weights.keyword),
-            ("scope.weights.policy", self.scope.weights.policy),
-            ("scope.decide_margin", self.scope.decide_margin),
-            ("scope.min_evidence", self.scope.min_evidence),
         ] {
             if !(v.is_finite() && (0.0..=100.0).contains(&v)) {
                 return Err(invalid(format!("{key} must be within [0, 100], got {v}")));
@@ -234,7 +230,18 @@ impl IssueRules {
             ("links.suggested_threshold", l.suggested_threshold),
             ("links.score_weights.coverage", l.score_weights.coverage),
             ("links.score_weights.cosine", l.score_weights.cosine),
-            ("scope.keyword_min_ratio", self.scope.keyword_min_ratio),
+            ("scope.weights.path_rule", self.scope.weights.path_rule),
+            (
+                "scope.weights.keyword_subject",
+                self.scope.weights.keyword_subject,
+            ),
+            (
+                "scope.weights.keyword_body",
+                self.scope.weights.keyword_body,
+            ),
+            ("scope.weights.policy", self.scope.weights.policy),
+            ("scope.min_evidence", self.scope.min_evidence),
+            ("scope.max_opposing", self.scope.max_opposing),
         ] {
             if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
                 return Err(invalid(format!("{key} must be within [0, 1], got {v}")));
@@ -267,11 +274,17 @@ impl IssueRules {
             ("index.max_keys", self.index.max_keys),
             ("issues.evidence_terms", s.evidence_terms),
             ("links.max_suggested", l.max_suggested),
-            ("scope.keyword_min_words", self.scope.keyword_min_words),
+            ("scope.max_phrase_words", self.scope.max_phrase_words),
         ] {
             if v == 0 {
                 return Err(invalid(format!("{key} must be positive")));
             }
+        }
+        if self.scope.max_opposing > self.scope.min_evidence {
+            return Err(invalid(format!(
+                "scope.max_opposing ({}) must not exceed scope.min_evidence ({})",
+                self.scope.max_opposing, self.scope.min_evidence
+            )));
         }
         if self.index.max_word_keys > self.index.max_keys {
             return Err(invalid(format!(

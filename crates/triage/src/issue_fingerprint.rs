@@ -17,7 +17,7 @@ use crate::hash::key;
 use crate::issue_config::{IndexRules, KindRules, TextRules};
 use crate::issue_text::{
     self, Frame, is_code_identifier, normalize_error, normalize_identifier, normalize_path,
-    parse_frame, path_tail, split_identifier,
+    parse_frame_located, path_tail, split_identifier,
 };
 
 /// An issue as the engine sees it (GitHub's issue object, reduced).
@@ -265,7 +265,13 @@ pub(crate) fn build_parts(
     let cut = issue_text::truncate_chars(body, ctx.max_text_chars);
     truncated |= cut.len() < body.len();
     let body = issue_text::strip_html_comments(cut);
-    let lines: Vec<&str> = body.lines().collect();
+    // Stacks pasted inside JSON log lines become real lines.
+    let expanded: Vec<String> = body
+        .lines()
+        .map(|l| issue_text::expand_escaped_lines(l).unwrap_or_else(|| l.to_string()))
+        .collect();
+    let expanded = expanded.join("\n");
+    let lines: Vec<&str> = expanded.lines().collect();
     let mut in_fence = false;
     for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
@@ -353,9 +359,9 @@ fn scan_line(
     mode: LineMode,
 ) {
     let line = issue_text::truncate_chars(line, 2000);
-    if let Some(f) = parse_frame(line, prev, next) {
+    if let Some((f, raw)) = parse_frame_located(line, prev, next) {
         let text = f.key_text();
-        if !ctx.frame_ignore.iter().any(|s| text.contains(s.as_str())) {
+        if !ctx.frame_ignore.iter().any(|s| raw.contains(s.as_str())) {
             acc.add(TermKind::Frame, text, mode.title);
             acc.frames.insert(f);
         }
@@ -652,11 +658,7 @@ mod tests {
             TermKind::Error,
             "typeerror: cannot read properties of undefined (reading <str>)"
         ));
-        assert!(has(
-            &f,
-            TermKind::Frame,
-            "enrichinvoicehistory@src/jobs/enrich.ts"
-        ));
+        assert!(has(&f, TermKind::Frame, "enrichinvoicehistory@jobs/enrich"));
         assert!(has(&f, TermKind::Label, "area/billing"));
         assert!(!has(&f, TermKind::Label, "bug"), "kind labels are the kind");
         // Sub-words of identifiers are words; generic words and stop words are not.
@@ -733,7 +735,7 @@ mod tests {
              at Module._compile (/app/node_modules/x/index.js:1:1)\n    at run (/app/src/run.ts:3:3)",
             &[],
         );
-        assert_eq!(texts(&f, TermKind::Frame), vec!["run@app/src/run.ts"]);
+        assert_eq!(texts(&f, TermKind::Frame), vec!["run@src/run"]);
     }
 
     #[test]

@@ -100,8 +100,14 @@ const SOURCE_EXTENSIONS: &[&str] = &[
 
 /// Longest word, identifier or path component kept (longer tokens are data, not names).
 const MAX_TOKEN_CHARS: usize = 64;
-/// Path components kept from a frame's file (drops machine-specific prefixes).
-const FRAME_FILE_COMPONENTS: usize = 3;
+/// Path components kept from a frame's file: drops machine-specific and build-directory
+/// prefixes (`/home/u/app/src/`, `/app/dist/`).
+const FRAME_FILE_COMPONENTS: usize = 2;
+/// Source and compiled extensions of one module (`billing.ts` runs as `billing.js`).
+const MODULE_EXTENSIONS: &[&str] = &[
+    "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "py", "pyc", "rs", "go", "java", "class",
+    "kt", "rb", "php", "cs",
+];
 
 pub(crate) fn is_stop_word(w: &str) -> bool {
     STOP_WORDS.contains(&w)
@@ -356,6 +362,11 @@ fn error_start(line: &str) -> Option<&str> {
     if t.starts_with("thread '") && t.contains("' panicked at") {
         return Some(t);
     }
+    line_start_error(t).or_else(|| embedded_error(t))
+}
+
+/// An error reported at the start of the (marker-stripped) line.
+fn line_start_error(t: &str) -> Option<&str> {
     let (head, rest) = t.split_once(':')?;
     if !(rest.is_empty() || rest.starts_with(' ')) {
         return None;
@@ -369,16 +380,68 @@ fn error_start(line: &str) -> Option<&str> {
         lower.as_str(),
         "error" | "panic" | "fatal" | "fatal error" | "exception"
     ) || (lower.starts_with("error[e") && lower.ends_with(']'));
-    let typed = !bare.is_empty()
-        && bare.len() <= 120
-        && bare
+    (keyword || is_typed_error(bare)).then_some(t)
+}
+
+/// `TypeError`, `requests.exceptions.ConnectionError`, `java.lang.IllegalStateException`.
+fn is_typed_error(head: &str) -> bool {
+    !head.is_empty()
+        && head.len() <= 120
+        && head
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'$')
-        && bare.as_bytes()[0].is_ascii_alphabetic()
+        && head.as_bytes()[0].is_ascii_alphabetic()
         && ["Error", "Exception", "Err", "Panic", "Failure", "Rejection"]
             .iter()
-            .any(|s| bare.ends_with(s));
-    (keyword || typed).then_some(t)
+            .any(|s| head.ends_with(s))
+}
+
+/// A typed error inside a line: prose ("then I get TypeError: x is not a function") or a
+/// JSON log (`"stack": "TypeError: …"`, cut at the closing quote).
+fn embedded_error(t: &str) -> Option<&str> {
+    let b = t.as_bytes();
+    let mut from = 0;
+    while let Some(i) = t[from..].find(": ").map(|i| i + from) {
+        from = i + 2;
+        let start = t[..i]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '$'))
+            .map_or(0, |j| j + 1);
+        let head = &t[start..i];
+        // A bare "Error:" mid-line is prose; a typed one ("TypeError:") is not.
+        let bare = matches!(head, "Error" | "Exception" | "Err" | "Panic" | "Failure");
+        if bare || !is_typed_error(head) {
+            continue;
+        }
+        let before = start.checked_sub(1).map(|j| b[j]);
+        if !matches!(
+            before,
+            None | Some(b' ' | b'"' | b'\'' | b'`' | b'(' | b'[' | b'{' | b'=' | b'>')
+        ) {
+            continue;
+        }
+        let rest = &t[start..];
+        return Some(if before == Some(b'"') {
+            // Inside a JSON string: up to the closing (unescaped) quote.
+            let body = rest.as_bytes();
+            let mut end = rest.len();
+            let mut k = 0;
+            while k < body.len() {
+                match body[k] {
+                    b'\\' => k += 1,
+                    b'"' => {
+                        end = k;
+                        break;
+                    }
+                    _ => {}
+                }
+                k += 1;
+            }
+            &rest[..end.min(rest.len())]
+        } else {
+            rest
+        });
+    }
+    None
 }
 
 /// A normalised error line plus identifier-like quoted values it contained.
@@ -541,7 +604,9 @@ fn mask_numbers(t: &str) -> String {
 
 /// A stack frame reduced to what survives between two reports: the function and the
 /// file (its last components), never the line number.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Frame {
     pub function: String,
     pub file: String,
@@ -560,6 +625,16 @@ impl Frame {
 /// Python `File "path", line n, in fn`, Go `pkg.Func(…)` + `\t/path/x.go:NN +0x1d`,
 /// Rust `N: crate::f` + `at src/x.rs:NN:CC`.
 pub fn parse_frame(line: &str, prev: Option<&str>, next: Option<&str>) -> Option<Frame> {
+    parse_frame_located(line, prev, next).map(|(f, _)| f)
+}
+
+/// [`parse_frame`] plus the frame's raw `function@location` (lower case), which is what
+/// runtime/framework filters (`node_modules/`, `node:internal`) look at.
+pub fn parse_frame_located(
+    line: &str,
+    prev: Option<&str>,
+    next: Option<&str>,
+) -> Option<(Frame, String)> {
     let t = line.trim();
     if t.len() > 600 {
         return None;
@@ -582,7 +657,7 @@ pub fn parse_frame(line: &str, prev: Option<&str>, next: Option<&str>) -> Option
     go_frame(t, next?)
 }
 
-fn at_frame(rest: &str, prev: Option<&str>) -> Option<Frame> {
+fn at_frame(rest: &str, prev: Option<&str>) -> Option<(Frame, String)> {
     let rest = rest.strip_prefix("async ").unwrap_or(rest);
     let rest = rest.strip_prefix("new ").unwrap_or(rest);
     let (func, loc) = if let Some(inner) = rest.strip_suffix(')') {
@@ -623,7 +698,7 @@ fn rust_frame_function(line: &str) -> Option<&str> {
 
 /// Go: `github.com/acme/webapp/internal/orders.(*Service).Create(0xc000…)` then
 /// `\t/home/u/webapp/internal/orders/service.go:42 +0x1d`.
-fn go_frame(t: &str, next: &str) -> Option<Frame> {
+fn go_frame(t: &str, next: &str) -> Option<(Frame, String)> {
     let n = next.trim();
     if !t.ends_with(')') || !n.contains(".go:") {
         return None;
@@ -642,23 +717,54 @@ fn go_frame(t: &str, next: &str) -> Option<Frame> {
     frame(func, loc)
 }
 
-fn frame(func: &str, loc: &str) -> Option<Frame> {
+fn frame(func: &str, loc: &str) -> Option<(Frame, String)> {
     let loc = loc
         .trim()
         .trim_start_matches("file://")
         .trim_start_matches("webpack:///")
         .trim_start_matches("webpack://");
     let loc = strip_line_col(loc).replace('\\', "/");
-    let file = path_tail(loc.trim_start_matches("./"), FRAME_FILE_COMPONENTS);
+    let mut file = path_tail(loc.trim_start_matches("./"), FRAME_FILE_COMPONENTS);
+    if let Some((stem, ext)) = file.rsplit_once('.')
+        && MODULE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+        && !stem.is_empty()
+        && !stem.ends_with('/')
+    {
+        file.truncate(stem.len());
+    }
     let func = func.trim();
     let func = func.strip_prefix("Object.").unwrap_or(func);
+    // JS method aliases: "Layer.handle [as handle_request]".
+    let func = match func.split_once(" [as ") {
+        Some((f, _)) => f.trim(),
+        None => func,
+    };
     if file.is_empty() || func.is_empty() || func.len() > 200 || file.len() > 300 {
         return None;
     }
-    Some(Frame {
-        function: func.to_lowercase(),
-        file: file.to_lowercase(),
-    })
+    let function = func.to_lowercase();
+    let raw = format!("{function}@{}", loc.to_lowercase());
+    Some((
+        Frame {
+            function,
+            file: file.to_lowercase(),
+        },
+        raw,
+    ))
+}
+
+/// A JSON-escaped multi-line string pasted as one line (a log's `"stack"` field) as
+/// real lines; `None` when the line has fewer than two `\n` escapes.
+pub fn expand_escaped_lines(line: &str) -> Option<String> {
+    if line.matches("\\n").count() < 2 {
+        return None;
+    }
+    Some(
+        line.replace("\\r\\n", "\n")
+            .replace("\\n", "\n")
+            .replace("\\t", "\t")
+            .replace("\\\"", "\""),
+    )
 }
 
 /// Drops `<!-- … -->` comments (issue templates are full of them); an unterminated
@@ -947,7 +1053,7 @@ mod tests {
                 None,
                 None
             ),
-            fr("orderservice.create", "src/services/orders.ts")
+            fr("orderservice.create", "services/orders")
         );
         assert_eq!(
             parse_frame(
@@ -955,11 +1061,11 @@ mod tests {
                 None,
                 None
             ),
-            fr("fetchorders", "src/api/orders.ts")
+            fr("fetchorders", "api/orders")
         );
         assert_eq!(
             parse_frame("    at /app/src/index.js:10:5", None, None),
-            fr("<anonymous>", "app/src/index.js")
+            fr("<anonymous>", "src/index")
         );
         assert_eq!(
             parse_frame(
@@ -967,11 +1073,11 @@ mod tests {
                 None,
                 None
             ),
-            fr("<anonymous>", "app/test/x.test.js")
+            fr("<anonymous>", "test/x.test")
         );
         assert_eq!(
             parse_frame("\tat com.acme.Orders.create(Orders.java:42)", None, None),
-            fr("com.acme.orders.create", "orders.java")
+            fr("com.acme.orders.create", "orders")
         );
         assert_eq!(
             parse_frame(
@@ -979,7 +1085,7 @@ mod tests {
                 None,
                 None
             ),
-            fr("create_order", "app/webapp/orders.py")
+            fr("create_order", "webapp/orders")
         );
         assert_eq!(
             parse_frame(
@@ -987,7 +1093,7 @@ mod tests {
                 None,
                 Some("\t/home/u/webapp/internal/orders/service.go:42 +0x1d")
             ),
-            fr("orders.(*service).create", "internal/orders/service.go")
+            fr("orders.(*service).create", "orders/service")
         );
         assert_eq!(
             parse_frame(
@@ -995,11 +1101,11 @@ mod tests {
                 None,
                 Some("\t/home/u/webapp/internal/orders/service.go:42 +0x1d")
             ),
-            fr("orders.(*service).create", "internal/orders/service.go")
+            fr("orders.(*service).create", "orders/service")
         );
         assert_eq!(
             parse_frame("main.main()", None, Some("\t/src/cmd/main.go:12 +0x25")),
-            fr("main.main", "src/cmd/main.go")
+            fr("main.main", "cmd/main")
         );
         assert_eq!(
             parse_frame(
@@ -1007,7 +1113,7 @@ mod tests {
                 Some("   3: webapp::orders::create::h1a2b3c4d5e6f7a8b"),
                 None
             ),
-            fr("webapp::orders::create", "src/orders.rs")
+            fr("webapp::orders::create", "src/orders")
         );
         for no in [
             "at the moment it fails",
@@ -1022,6 +1128,62 @@ mod tests {
             assert_eq!(parse_frame(no, None, None), None, "{no}");
         }
         assert_eq!(parse_frame("foo(bar)", None, Some("no go here")), None);
+    }
+
+    #[test]
+    fn frames_agree_across_builds_and_machines() {
+        let dev = parse_frame(
+            "    at getInvoiceTotals (src/services/billing.ts:88:31)",
+            None,
+            None,
+        );
+        let prod = parse_frame(
+            "    at getInvoiceTotals (/app/dist/services/billing.js:79:37)",
+            None,
+            None,
+        );
+        assert_eq!(dev, prod);
+        assert_eq!(
+            parse_frame(
+                "    at Layer.handle [as handle_request] (/x/layer.js:95:5)",
+                None,
+                None
+            ),
+            fr("layer.handle", "x/layer")
+        );
+        let (_, raw) = parse_frame_located(
+            "    at next (/app/node_modules/express/lib/route.js:1:1)",
+            None,
+            None,
+        )
+        .unwrap_or_default();
+        assert!(raw.contains("node_modules/"), "{raw}");
+    }
+
+    #[test]
+    fn embedded_and_json_escaped_errors() {
+        assert_eq!(
+            err("then I get TypeError: x is not a function when saving").as_deref(),
+            Some("typeerror: x is not a function when saving")
+        );
+        let json = r#"{"err": {"type": "TypeError", "stack": "TypeError: Cannot read properties of undefined (reading 'total')\n    at f (/app/a.js:1:2)\n    at g (/app/b.js:3:4)"}}"#;
+        let expanded = expand_escaped_lines(json).unwrap_or_default();
+        let first = expanded.lines().next().unwrap_or_default();
+        assert_eq!(
+            err(first).as_deref(),
+            Some("typeerror: cannot read properties of undefined (reading <str>)")
+        );
+        assert_eq!(
+            err(r#"{"msg": "ValueError: bad \"x\" value", "n": 1}"#).as_deref(),
+            Some(r"valueerror: bad \<str> value")
+        );
+        assert_eq!(expand_escaped_lines("one \\n only"), None);
+        assert_eq!(
+            err("see the Error: x"),
+            None,
+            "a bare Error mid-line is prose"
+        );
+        assert_eq!(err("SomethingError:x"), None);
     }
 
     #[test]

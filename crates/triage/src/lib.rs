@@ -32,6 +32,7 @@ pub mod issue_match;
 pub mod issue_text;
 pub mod issues;
 pub mod links;
+pub mod manifest_deps;
 pub mod minhash;
 pub mod patch;
 pub mod scope;

@@ -2,19 +2,35 @@
 //! it names its reasons and answers UNCERTAIN whenever signals are weak or disagree.
 //!
 //! Inputs: a vision markdown document (headings such as "In scope", "Goals", "Out of
-//! scope", "Non-goals", "Policies"; bullets under them become keyword lists, backticked
+//! scope", "Non-goals", "Policies"; bullets under them become phrase lists, backticked
 //! paths/globs become path rules), the configured path rules (`scope.paths.in`/`out`) and
-//! policy flags (LICENSE touched, dependency manifest changed, vendored code, exports
-//! changed).
+//! policy flags (LICENSE touched, dependency manifest changed, dependency added, vendored
+//! code, exports changed).
+//!
+//! A bullet is split into phrases at `, ; ( ) :` and the words "and"/"or"; a phrase
+//! matches when all its content words occur in the PR. Phrases in parentheses are
+//! examples of the phrase before them ("the frontend framework (React)"): alone, without
+//! any word of that head, they count as a body mention only — a React version bump is not
+//! a frontend rewrite. In out-of-scope and policy sections the text after a bullet's
+//! first colon is rationale ("X: fix it upstream") and is ignored, globs included.
 //!
 //! ```text
-//! path rule  strength = weights.path_rule · (changed lines under the rule / all changed lines)
-//! keyword    strength = weights.keyword   · (bullet words the PR contains / bullet words)
-//! policy     strength = weights.policy     (effect out → OUT; uncertain → blocks IN_SCOPE)
-//! OUT_OF_SCOPE  out ≥ min_evidence and out − in ≥ decide_margin
-//! IN_SCOPE      in ≥ min_evidence and in − out ≥ decide_margin and no "uncertain" flag
-//! UNCERTAIN     otherwise; confidence = |in − out| / (in + out + 1), halved by an uncertain flag
+//! path rule  weight = weights.path_rule · (changed lines under the rule / all changed lines)
+//! phrase     weight = weights.keyword_subject when found in the title, changed paths,
+//!                     exports or added dependencies; weights.keyword_body with the body's help
+//! policy     weight = weights.policy (effect out → OUT; uncertain → blocks IN_SCOPE)
+//! in, out    = 1 − Π (1 − min(1, weight))   noisy-OR over the reasons of each direction
+//! OUT_OF_SCOPE  out ≥ min_evidence                         confidence out · (1 − in/2)
+//! IN_SCOPE      in ≥ min_evidence, out < max_opposing,     confidence in · (1 − out)
+//!               and no "uncertain" reason
+//! UNCERTAIN     otherwise                                  confidence 0
 //! ```
+//!
+//! Exclusions refine inclusions: an out-of-scope bullet exists to carve an exception out
+//! of the in-scope areas (crypto payments are payments), so in-scope evidence does not
+//! cancel a strong out-of-scope match. Policy sections hold conditional rules ("no new
+//! dependency without an issue", "generated files are regenerated, not hand-edited"): a
+//! PR touching their paths needs a human (UNCERTAIN), their words are informational.
 
 use std::collections::BTreeSet;
 
@@ -41,8 +57,7 @@ pub enum SectionKind {
 #[serde(rename_all = "camelCase")]
 pub struct VisionItem {
     pub text: String,
-    /// Content words, stemmed, unique.
-    pub words: Vec<String>,
+    pub phrases: Vec<VisionPhrase>,
     /// Path globs found in backticks (`src/billing/**`, `vendor/`, `LICENSE`).
     pub globs: Vec<String>,
 }
@@ -53,6 +68,17 @@ pub struct VisionSection {
     pub heading: String,
     pub kind: SectionKind,
     pub items: Vec<VisionItem>,
+}
+
+/// A phrase of a vision item as content words (stemmed, sorted): it matches when all its
+/// words occur in the PR.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisionPhrase {
+    pub words: Vec<String>,
+    /// For an example in parentheses, the words of the phrase it exemplifies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub head: Vec<String>,
 }
 
 /// A parsed vision document (store or cache it per repository and content).
@@ -90,10 +116,36 @@ pub struct ScopeInput {
     /// Exported (public) symbols the PR adds or changes.
     #[serde(default)]
     pub exports_changed: Vec<String>,
-    /// A dependency manifest changed in a way the caller considers a dependency change.
-    /// Manifest paths (`scope.policies.manifest_globs`) are also detected from `files`.
+    /// A dependency manifest changed (manifest paths, `scope.policies.manifest_globs`, are
+    /// also detected from `files`).
     #[serde(default)]
     pub manifest_changed: bool,
+    /// Dependencies added, not only bumped (see [`crate::manifest_deps::new_dependencies`]).
+    #[serde(default)]
+    pub new_dependencies: Vec<String>,
+}
+
+impl ScopeInput {
+    /// From the PR as the engine sees it: files with line counts, added dependencies from
+    /// the manifests' patches, and the exports the caller says changed.
+    pub fn from_pr(pr: &crate::PrInput, exports_changed: &[String]) -> ScopeInput {
+        ScopeInput {
+            title: pr.title.clone(),
+            body: pr.body.clone(),
+            files: pr
+                .files
+                .iter()
+                .map(|f| ScopeFile {
+                    path: f.path.clone(),
+                    additions: f.additions,
+                    deletions: f.deletions,
+                })
+                .collect(),
+            exports_changed: exports_changed.to_vec(),
+            manifest_changed: false,
+            new_dependencies: crate::manifest_deps::new_dependencies(&pr.files),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,9 +172,9 @@ impl ScopeVerdict {
 pub enum ScopeReasonKind {
     /// A path glob: `scope.paths.in`/`out`, or a backticked glob of a vision section.
     PathRule,
-    /// Words of a vision bullet found in the PR's title, body, paths or symbols.
+    /// A phrase of a vision bullet found in the PR's title, body, paths or symbols.
     VisionKeyword,
-    /// A policy flag: LICENSE, dependency manifest, vendored code.
+    /// A policy flag: LICENSE, vendored code, dependency manifest, dependency added.
     Policy,
     ExportsChanged,
     /// Neither a vision document nor path rules: nothing to judge by.
@@ -227,6 +279,7 @@ pub(crate) fn parse_vision(ctx: &ScopeCtx, text: &TextCtx, md: &str) -> Vision {
     let mut stack: Vec<(usize, SectionKind)> = Vec::new();
     let mut in_fence = false;
     let mut items = 0;
+    let max_words = ctx.rules.max_phrase_words;
     for line in md.lines() {
         let t = line.trim();
         if t.starts_with("```") || t.starts_with("~~~") {
@@ -240,8 +293,7 @@ pub(crate) fn parse_vision(ctx: &ScopeCtx, text: &TextCtx, md: &str) -> Vision {
             while stack.last().is_some_and(|(l, _)| *l >= level) {
                 stack.pop();
             }
-            let own = ctx.classify_heading(heading);
-            let kind = match own {
+            let kind = match ctx.classify_heading(heading) {
                 SectionKind::Other => stack.last().map_or(SectionKind::Other, |(_, k)| *k),
                 k => k,
             };
@@ -263,10 +315,12 @@ pub(crate) fn parse_vision(ctx: &ScopeCtx, text: &TextCtx, md: &str) -> Vision {
             // An indented continuation line belongs to the bullet above.
             if let Some(last) = section.items.last_mut() {
                 let joined = format!("{} {content}", last.text);
-                *last = item(text, &joined);
+                *last = item(text, section.kind, &joined, max_words);
             }
         } else if items < MAX_ITEMS {
-            section.items.push(item(text, content));
+            section
+                .items
+                .push(item(text, section.kind, content, max_words));
             items += 1;
         }
     }
@@ -309,11 +363,16 @@ fn bullet(t: &str) -> (bool, &str) {
     (false, t)
 }
 
-fn item(text: &TextCtx, content: &str) -> VisionItem {
+fn item(text: &TextCtx, kind: SectionKind, content: &str, max_words: usize) -> VisionItem {
     let content = truncate_chars(content, 2000);
+    // Out-of-scope and policy bullets: what follows the first colon is rationale.
+    let scoped = match kind {
+        SectionKind::OutOfScope | SectionKind::Policy => rationale_cut(content),
+        _ => content,
+    };
     let mut globs = Vec::new();
     let mut prose = String::new();
-    let mut rest = content;
+    let mut rest = scoped;
     while let Some(i) = rest.find('`') {
         prose.push_str(&rest[..i]);
         prose.push(' ');
@@ -333,14 +392,102 @@ fn item(text: &TextCtx, content: &str) -> VisionItem {
         rest = &after[j + 1..];
     }
     prose.push_str(rest);
-    let mut words = content_words(text, &prose);
-    crate::setops::normalize(&mut words);
+    let words = |p: &str| {
+        let mut w = content_words(text, p);
+        crate::setops::normalize(&mut w);
+        w
+    };
+    let mut phrases: Vec<VisionPhrase> = split_phrases(&prose)
+        .into_iter()
+        .map(|(p, head)| VisionPhrase {
+            words: words(p),
+            head: head.map(words).unwrap_or_default(),
+        })
+        .filter(|p| !p.words.is_empty() && p.words.len() <= max_words)
+        .collect();
+    crate::setops::normalize(&mut phrases);
     crate::setops::normalize(&mut globs);
     VisionItem {
         text: content.to_string(),
-        words,
+        phrases,
         globs,
     }
+}
+
+/// The part of a bullet before its first `: ` outside backticks (the whole bullet when
+/// there is none).
+fn rationale_cut(s: &str) -> &str {
+    let mut in_code = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            ':' if !in_code && s[i + 1..].starts_with(' ') => return &s[..i],
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Splits prose at `, ; ( ) :` and the connectives "and", "or", "&"; phrases inside
+/// parentheses come with the phrase before the parenthesis (their head).
+fn split_phrases(s: &str) -> Vec<(&str, Option<&str>)> {
+    let mut out: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut depth = 0usize;
+    let mut head: Option<&str> = None;
+    let mut last_outside: Option<&str> = None;
+    let mut start = 0;
+    let bytes = s.as_bytes();
+    for i in 0..=bytes.len() {
+        let c = bytes.get(i).copied();
+        if !matches!(
+            c,
+            None | Some(b',' | b';' | b':' | b'(' | b')' | b'[' | b']')
+        ) {
+            continue;
+        }
+        for p in split_connectives(&s[start..i]) {
+            if depth == 0 {
+                last_outside = Some(p);
+                out.push((p, None));
+            } else {
+                out.push((p, head));
+            }
+        }
+        match c {
+            Some(b'(' | b'[') => {
+                if depth == 0 {
+                    head = last_outside;
+                }
+                depth += 1;
+            }
+            Some(b')' | b']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        start = i + 1;
+    }
+    out
+}
+
+/// "a and b or c" → a, b, c (trimmed, non-empty).
+fn split_connectives(part: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    for w in part.split(' ') {
+        let lw = w.to_ascii_lowercase();
+        if lw == "and" || lw == "or" || lw == "&" || lw == "nor" {
+            out.push(&part[start..offset]);
+            start = offset + w.len() + 1;
+        }
+        offset += w.len() + 1;
+    }
+    if start < part.len() {
+        out.push(&part[start..]);
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// A backticked span as a path glob: `src/billing/**`, `vendor/` (→ `vendor/**`),
@@ -374,11 +521,11 @@ fn span_glob(span: &str) -> Option<String> {
 fn content_words(text: &TextCtx, s: &str) -> Vec<String> {
     let mut out = Vec::new();
     for raw in s.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-        let parts = if raw.contains('_') || raw.chars().any(char::is_uppercase) {
-            split_identifier(raw)
-        } else {
-            vec![raw.to_string()]
-        };
+        // Mixed case: the whole word ("iOS", "GitHub") and its sub-words ("sumLines").
+        let mut parts = vec![raw.to_string()];
+        if raw.contains('_') || raw.chars().skip(1).any(char::is_uppercase) {
+            parts.extend(split_identifier(raw));
+        }
         for p in parts {
             if let Some(w) = issue_text::word(&p)
                 && !text.is_generic_word(&w)
@@ -390,21 +537,57 @@ fn content_words(text: &TextCtx, s: &str) -> Vec<String> {
     out
 }
 
-/// The PR's words: title, body, path components and exported symbols.
-fn pr_words(text: &TextCtx, pr: &ScopeInput) -> BTreeSet<String> {
+/// The PR's words: its subject (title, changed paths, exports, added dependencies) and
+/// its body.
+struct PrWords {
+    subject: BTreeSet<String>,
+    body: BTreeSet<String>,
+}
+
+fn pr_words(text: &TextCtx, pr: &ScopeInput) -> PrWords {
     let mut s = String::new();
     s.push_str(truncate_chars(&pr.title, 1000));
-    s.push('\n');
-    s.push_str(truncate_chars(pr.body.as_deref().unwrap_or(""), 20_000));
     for f in pr.files.iter().take(1000) {
         s.push(' ');
         s.push_str(&f.path.replace(['/', '.', '-'], " "));
     }
-    for e in pr.exports_changed.iter().take(1000) {
+    for e in pr
+        .exports_changed
+        .iter()
+        .chain(&pr.new_dependencies)
+        .take(1000)
+    {
         s.push(' ');
-        s.push_str(e);
+        s.push_str(&e.replace(['/', '.', '-', '@'], " "));
     }
-    content_words(text, &s).into_iter().collect()
+    let body = truncate_chars(pr.body.as_deref().unwrap_or(""), 20_000);
+    PrWords {
+        subject: content_words(text, &s).into_iter().collect(),
+        body: content_words(text, body).into_iter().collect(),
+    }
+}
+
+/// Where a phrase matched.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Found {
+    Body,
+    Subject,
+}
+
+fn find_phrase(w: &PrWords, phrase: &VisionPhrase) -> Option<Found> {
+    let anywhere = |x: &String| w.subject.contains(x) || w.body.contains(x);
+    let found = if phrase.words.iter().all(|x| w.subject.contains(x)) {
+        Found::Subject
+    } else if phrase.words.iter().all(anywhere) {
+        Found::Body
+    } else {
+        return None;
+    };
+    // An example without any word of its head is a mere mention.
+    if !phrase.head.is_empty() && !phrase.head.iter().any(anywhere) {
+        return Some(Found::Body);
+    }
+    Some(found)
 }
 
 /// Assesses a PR against the vision (if any) and the configured rules.
@@ -476,14 +659,15 @@ pub(crate) fn assess(
         }
     }
 
-    // Vision: globs and keywords per section.
+    // Vision: globs and phrases per item.
     let usable = vision.is_some_and(Vision::is_usable);
     if let Some(v) = vision.filter(|_| usable) {
         let words = pr_words(text, pr);
         for s in &v.sections {
-            let dir = match s.kind {
-                SectionKind::InScope => ScopeDirection::In,
-                SectionKind::OutOfScope | SectionKind::Policy => ScopeDirection::Out,
+            let (glob_dir, phrase_dir) = match s.kind {
+                SectionKind::InScope => (ScopeDirection::In, ScopeDirection::In),
+                SectionKind::OutOfScope => (ScopeDirection::Out, ScopeDirection::Out),
+                SectionKind::Policy => (ScopeDirection::Uncertain, ScopeDirection::Neutral),
                 SectionKind::Other => continue,
             };
             for it in &s.items {
@@ -500,7 +684,7 @@ pub(crate) fn assess(
                     let sh = share(&matched);
                     reasons.push(ScopeReason {
                         kind: ScopeReasonKind::PathRule,
-                        direction: dir,
+                        direction: glob_dir,
                         weight: r.weights.path_rule * sh,
                         source: format!("vision § {}", s.heading),
                         rule: Some(g.clone()),
@@ -513,38 +697,42 @@ pub(crate) fn assess(
                         ),
                     });
                 }
-                if it.words.is_empty() {
-                    continue;
+                let mut best: Option<Found> = None;
+                let mut hits: Vec<String> = Vec::new();
+                for p in &it.phrases {
+                    if let Some(f) = find_phrase(&words, p) {
+                        best = best.max(Some(f));
+                        if hits.len() < MAX_MATCHED {
+                            hits.push(p.words.join(" "));
+                        }
+                    }
                 }
-                let hit: Vec<String> = it
-                    .words
-                    .iter()
-                    .filter(|w| words.contains(*w))
-                    .cloned()
-                    .collect();
-                let ratio = hit.len() as f64 / it.words.len() as f64;
-                let need = r.keyword_min_words.min(it.words.len());
-                if hit.len() >= need && ratio >= r.keyword_min_ratio {
-                    // A policy the PR's words touch is for a human to read, not a verdict.
-                    let d = if s.kind == SectionKind::Policy {
-                        ScopeDirection::Neutral
+                let Some(found) = best else { continue };
+                let weight = match found {
+                    Found::Subject => r.weights.keyword_subject,
+                    Found::Body => r.weights.keyword_body,
+                };
+                let place = match found {
+                    Found::Subject => "the title, paths or symbols",
+                    Found::Body => "the description",
+                };
+                reasons.push(ScopeReason {
+                    kind: ScopeReasonKind::VisionKeyword,
+                    direction: phrase_dir,
+                    weight: if phrase_dir == ScopeDirection::Neutral {
+                        0.0
                     } else {
-                        dir
-                    };
-                    reasons.push(ScopeReason {
-                        kind: ScopeReasonKind::VisionKeyword,
-                        direction: d,
-                        weight: r.weights.keyword * ratio,
-                        source: format!("vision § {}", s.heading),
-                        rule: Some(truncate_chars(&it.text, 200).to_string()),
-                        message: format!(
-                            "the PR mentions {} under \"{}\"",
-                            hit.join(", "),
-                            s.heading
-                        ),
-                        matched: hit,
-                    });
-                }
+                        weight
+                    },
+                    source: format!("vision § {}", s.heading),
+                    rule: Some(truncate_chars(&it.text, 200).to_string()),
+                    message: format!(
+                        "{place} mention \"{}\" under \"{}\"",
+                        hits.join("\", \""),
+                        s.heading
+                    ),
+                    matched: hits,
+                });
             }
         }
     }
@@ -606,6 +794,20 @@ pub(crate) fn assess(
             "the PR changes a dependency manifest".to_string(),
         );
     }
+    if !pr.new_dependencies.is_empty() {
+        let names: Vec<String> = pr
+            .new_dependencies
+            .iter()
+            .take(MAX_MATCHED)
+            .cloned()
+            .collect();
+        flag(
+            "new_dependency",
+            p.new_dependency,
+            names.clone(),
+            format!("the PR adds dependencies: {}", names.join(", ")),
+        );
+    }
     if !pr.exports_changed.is_empty() {
         let names: Vec<String> = pr
             .exports_changed
@@ -648,34 +850,33 @@ pub(crate) fn assess(
     decide(r, reasons)
 }
 
+/// Noisy-OR of the weights of one direction.
+fn combined(reasons: &[ScopeReason], d: ScopeDirection) -> f64 {
+    1.0 - reasons
+        .iter()
+        .filter(|x| x.direction == d)
+        .map(|x| 1.0 - x.weight.clamp(0.0, 1.0))
+        .product::<f64>()
+}
+
 fn decide(r: &ScopeRules, mut reasons: Vec<ScopeReason>) -> ScopeAssessment {
-    let sum = |d: ScopeDirection| -> f64 {
-        reasons
-            .iter()
-            .filter(|x| x.direction == d)
-            .map(|x| x.weight)
-            .sum()
-    };
-    let (i, o) = (sum(ScopeDirection::In), sum(ScopeDirection::Out));
+    let i = combined(&reasons, ScopeDirection::In);
+    let o = combined(&reasons, ScopeDirection::Out);
     let uncertain = reasons
         .iter()
         .any(|x| x.direction == ScopeDirection::Uncertain);
-    let verdict = if o >= r.min_evidence && o - i >= r.decide_margin {
-        ScopeVerdict::OutOfScope
-    } else if i >= r.min_evidence && i - o >= r.decide_margin && !uncertain {
-        ScopeVerdict::InScope
+    let (verdict, confidence) = if o >= r.min_evidence {
+        (ScopeVerdict::OutOfScope, o * (1.0 - i / 2.0))
+    } else if i >= r.min_evidence && o < r.max_opposing && !uncertain {
+        (ScopeVerdict::InScope, i * (1.0 - o))
     } else {
-        ScopeVerdict::Uncertain
+        (ScopeVerdict::Uncertain, 0.0)
     };
-    let mut confidence = ((i - o).abs() / (i + o + 1.0)).clamp(0.0, 1.0);
-    if uncertain {
-        confidence /= 2.0;
-    }
     // Strongest first; ties keep their discovery order (config, vision, policies).
     reasons.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     ScopeAssessment {
         verdict,
-        confidence,
+        confidence: confidence.clamp(0.0, 1.0),
         reasons,
     }
 }
@@ -686,11 +887,14 @@ mod tests {
     use crate::issue_fingerprint::test_ctx;
 
     const VISION: &str = "# Vision\n\nWebapp is a billing product.\n\n## In scope\n\n\
-        - Invoices, payments and refunds (`src/billing/**`)\n\
+        - Billing: invoices, payments and refunds (`src/billing/**`)\n\
         - Customer accounts\n  and their profiles\n\n\
-        ## Out of scope\n\n- Machine learning recommendations\n- Vendored code (`vendor/`)\n\
-        ### Mobile\n- Native mobile apps (`mobile/`)\n\n\
-        ## Policies\n\n1. Do not change the `LICENSE` file.\n2. New runtime dependencies need an issue first.\n";
+        ## Out of scope\n\n- Machine learning recommendations\n\
+        - Changes to vendored code (`vendor/`): synced by `scripts/sync.sh`, fix it upstream\n\
+        - Rewriting the frontend framework (React)\n\
+        ### Mobile\n- Native mobile apps (iOS, Android) under `mobile/`\n\n\
+        ## Policies\n\n1. Do not touch the `LICENSE` file.\n2. No new runtime dependencies without an issue.\n\
+        3. Generated files (`src/generated/`) are regenerated, never edited by hand\n";
 
     struct Env {
         text: TextCtx,
@@ -700,10 +904,11 @@ mod tests {
     fn env_with(yaml_patch: Option<(&str, &str)>) -> Env {
         let (text, rules) = test_ctx();
         let rules = match yaml_patch {
-            Some((a, b)) => crate::issue_config::IssueRules::parse(
-                &include_str!("../../../config/issue_rules.yaml").replace(a, b),
-            )
-            .expect("patched config"),
+            Some((a, b)) => {
+                let yaml = include_str!("../../../config/issue_rules.yaml");
+                assert!(yaml.contains(a), "patch target {a:?}");
+                crate::issue_config::IssueRules::parse(&yaml.replace(a, b)).expect("patched config")
+            }
             None => rules,
         };
         Env {
@@ -741,8 +946,12 @@ mod tests {
         a.reasons.iter().map(|r| (r.kind, r.direction)).collect()
     }
 
+    fn words(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
-    fn parses_sections_items_globs_and_inheritance() {
+    fn parses_sections_items_phrases_and_globs() {
         let e = env();
         let v = parse_vision(&e.scope, &e.text, VISION);
         let k: Vec<(&str, SectionKind, usize)> = v
@@ -755,23 +964,63 @@ mod tests {
             vec![
                 ("Vision", SectionKind::Other, 1),
                 ("In scope", SectionKind::InScope, 2),
-                ("Out of scope", SectionKind::OutOfScope, 2),
+                ("Out of scope", SectionKind::OutOfScope, 3),
                 ("Mobile", SectionKind::OutOfScope, 1),
-                ("Policies", SectionKind::Policy, 2),
+                ("Policies", SectionKind::Policy, 3),
             ]
         );
-        let first = &v.sections[1].items[0];
-        assert_eq!(first.globs, vec!["src/billing/**"]);
-        assert_eq!(first.words, vec!["invoic", "payment", "refund"]);
+        let billing = &v.sections[1].items[0];
+        assert_eq!(billing.globs, vec!["src/billing/**"]);
+        let phrases: Vec<&[String]> = billing.phrases.iter().map(|p| p.words.as_slice()).collect();
+        assert_eq!(
+            phrases,
+            vec![
+                &words(&["bill"])[..],
+                &words(&["invoic"]),
+                &words(&["payment"]),
+                &words(&["refund"])
+            ]
+        );
         assert_eq!(
             v.sections[1].items[1].text,
             "Customer accounts and their profiles"
         );
+        // Out-of-scope rationale after the colon is dropped, its glob too.
         assert_eq!(v.sections[2].items[1].globs, vec!["vendor/**"]);
+        // Examples in parentheses remember their head.
+        let react = v.sections[2].items[2]
+            .phrases
+            .iter()
+            .find(|p| p.words == words(&["react"]));
+        assert_eq!(
+            react.map(|p| p.head.clone()),
+            Some(words(&["framework", "frontend", "rewrit"]))
+        );
         assert_eq!(v.sections[4].items[0].globs, vec!["**/LICENSE"]);
         assert!(v.is_usable());
         let json = serde_json::to_string(&v).unwrap_or_default();
         assert_eq!(serde_json::from_str::<Vision>(&json).ok(), Some(v));
+    }
+
+    #[test]
+    fn phrase_splitting() {
+        let p: Vec<(&str, Option<&str>)> = split_phrases("A and B, C (d, e or f): g");
+        assert_eq!(
+            p,
+            vec![
+                ("A", None),
+                ("B", None),
+                ("C", None),
+                ("d", Some("C")),
+                ("e", Some("C")),
+                ("f", Some("C")),
+                ("g", None)
+            ]
+        );
+        assert_eq!(rationale_cut("X (`a: b`): why"), "X (`a: b`)");
+        assert_eq!(rationale_cut("no colon"), "no colon");
+        assert!(split_phrases("").is_empty());
+        assert!(split_phrases("((,))").is_empty());
     }
 
     #[test]
@@ -800,7 +1049,7 @@ mod tests {
             Some(VISION),
         );
         assert_eq!(a.verdict, ScopeVerdict::InScope, "{a:#?}");
-        assert!(a.confidence > 0.3);
+        assert!(a.confidence > 0.9);
         assert!(kinds(&a).contains(&(ScopeReasonKind::PathRule, ScopeDirection::In)));
         assert!(kinds(&a).contains(&(ScopeReasonKind::VisionKeyword, ScopeDirection::In)));
         let path = a
@@ -819,32 +1068,47 @@ mod tests {
             Some(VISION),
         );
         assert_eq!(a.verdict, ScopeVerdict::OutOfScope, "{a:#?}");
-        assert_eq!(a.reasons[0].source, "vision § Mobile");
+        assert!(a.reasons.iter().all(|r| r.source == "vision § Mobile"));
+        // Exclusions refine inclusions: an in-scope path does not cancel the exclusion.
         let mut p = pr(
-            "Machine learning recommendations for products",
-            &[("src/recs/model.ts", 50)],
+            "Machine learning recommendations for invoices",
+            &[("src/billing/recs.ts", 50)],
         );
-        p.body = Some("Adds a learning model.".into());
+        p.body = Some("Adds a model.".into());
         let a = assess_with(&e, &p, Some(VISION));
-        assert_eq!(
-            kinds(&a),
-            vec![(ScopeReasonKind::VisionKeyword, ScopeDirection::Out)],
-            "{a:#?}"
+        assert_eq!(a.verdict, ScopeVerdict::OutOfScope, "{a:#?}");
+        assert!(kinds(&a).contains(&(ScopeReasonKind::VisionKeyword, ScopeDirection::Out)));
+        assert!(kinds(&a).contains(&(ScopeReasonKind::PathRule, ScopeDirection::In)));
+        // A mention in the body only is weak: not OUT, but it blocks IN.
+        let mut p = pr("Refund payments", &[("src/billing/r.ts", 50)]);
+        p.body = Some("Unlike machine learning recommendations, this is simple.".into());
+        let a = assess_with(&e, &p, Some(VISION));
+        assert_eq!(a.verdict, ScopeVerdict::Uncertain, "{a:#?}");
+        // An example without its head is a mention: a React bump is no frontend rewrite.
+        let a = assess_with(
+            &e,
+            &pr("Bump react from 18.2 to 18.3", &[("package.json", 2)]),
+            Some(VISION),
         );
-        assert_eq!(
-            a.verdict,
-            ScopeVerdict::Uncertain,
-            "one keyword bullet is weak evidence"
+        assert_eq!(a.verdict, ScopeVerdict::Uncertain, "{a:#?}");
+        let a = assess_with(
+            &e,
+            &pr(
+                "Rewrite the frontend from React to Vue",
+                &[("src/main.ts", 20)],
+            ),
+            Some(VISION),
         );
+        assert_eq!(a.verdict, ScopeVerdict::OutOfScope, "{a:#?}");
     }
 
     #[test]
-    fn conflicting_signals_are_uncertain() {
+    fn conflicting_paths_are_uncertain() {
         let e = env();
         let a = assess_with(
             &e,
             &pr(
-                "Billing on mobile",
+                "Shared code",
                 &[("src/billing/a.ts", 50), ("mobile/x.swift", 50)],
             ),
             Some(VISION),
@@ -858,25 +1122,57 @@ mod tests {
         let a = assess_with(&e, &pr("Relicense", &[("LICENSE", 20)]), Some(VISION));
         assert_eq!(a.verdict, ScopeVerdict::OutOfScope, "{a:#?}");
         assert!(kinds(&a).contains(&(ScopeReasonKind::Policy, ScopeDirection::Out)));
-        // A manifest change blocks a confident IN_SCOPE (effect "uncertain").
+        assert!(kinds(&a).contains(&(ScopeReasonKind::PathRule, ScopeDirection::Uncertain)));
+        // A manifest change alone is listed; an added dependency needs a human.
         let mut p = pr(
             "Refund payments",
             &[("src/billing/refunds.ts", 40), ("package.json", 2)],
         );
         let a = assess_with(&e, &p, Some(VISION));
+        assert_eq!(a.verdict, ScopeVerdict::InScope, "{a:#?}");
+        assert!(kinds(&a).contains(&(ScopeReasonKind::Policy, ScopeDirection::Neutral)));
+        p.new_dependencies = vec!["left-pad".into()];
+        let a = assess_with(&e, &p, Some(VISION));
         assert_eq!(a.verdict, ScopeVerdict::Uncertain, "{a:#?}");
-        assert!(kinds(&a).contains(&(ScopeReasonKind::Policy, ScopeDirection::Uncertain)));
+        assert!(a.reasons.iter().any(
+            |r| r.source == "policy new_dependency" && r.direction == ScopeDirection::Uncertain
+        ));
+        p.new_dependencies.clear();
         p.files.pop();
         p.manifest_changed = true;
         let a = assess_with(&e, &p, Some(VISION));
         assert!(a.reasons.iter().any(|r| r.source == "policy manifest"));
-        // Exports changed.
+        // Vendored code.
+        let a = assess_with(
+            &e,
+            &pr("Patch lib", &[("third_party/x/y.c", 3)]),
+            Some(VISION),
+        );
+        assert!(
+            a.reasons
+                .iter()
+                .any(|r| r.source == "policy vendored" && r.direction == ScopeDirection::Out)
+        );
+        // Exports changed: listed, ignored by default.
         let mut p = pr("Refund payments", &[("src/billing/refunds.ts", 40)]);
         p.exports_changed = vec!["refundPayment".into()];
         let a = assess_with(&e, &p, Some(VISION));
+        assert!(kinds(&a).contains(&(ScopeReasonKind::ExportsChanged, ScopeDirection::Neutral)));
+        assert_eq!(a.verdict, ScopeVerdict::InScope);
+        let e2 = env_with(Some((
+            "exports_changed: ignore",
+            "exports_changed: uncertain",
+        )));
+        let a = assess_with(&e2, &p, Some(VISION));
         assert!(kinds(&a).contains(&(ScopeReasonKind::ExportsChanged, ScopeDirection::Uncertain)));
         assert_eq!(a.verdict, ScopeVerdict::Uncertain);
-        // Policy words the PR mentions are neutral.
+        // Policy paths need a human; policy words are informational.
+        let a = assess_with(
+            &e,
+            &pr("Regenerate schema", &[("src/generated/schema.ts", 900)]),
+            Some(VISION),
+        );
+        assert_eq!(a.verdict, ScopeVerdict::Uncertain, "{a:#?}");
         let p = pr("New runtime dependencies", &[("src/billing/x.ts", 1)]);
         let a = assess_with(&e, &p, Some(VISION));
         assert!(kinds(&a).contains(&(ScopeReasonKind::VisionKeyword, ScopeDirection::Neutral)));
@@ -901,6 +1197,27 @@ mod tests {
     }
 
     #[test]
+    fn from_pr_detects_added_dependencies() {
+        let pr = crate::PrInput {
+            number: 1,
+            title: "Add analytics".into(),
+            body: None,
+            files: vec![crate::FileInput {
+                path: "package.json".into(),
+                status: "modified".into(),
+                additions: 1,
+                deletions: 0,
+                patch: Some("@@ -1,2 +1,3 @@\n   \"dependencies\": {\n+    \"mixpanel-browser\": \"^2.50.0\",".into()),
+                previous_path: None,
+            }],
+        };
+        let s = ScopeInput::from_pr(&pr, &["initAnalytics".to_string()]);
+        assert_eq!(s.new_dependencies, vec!["mixpanel-browser"]);
+        assert_eq!(s.files[0].additions, 1);
+        assert_eq!(s.exports_changed, vec!["initAnalytics"]);
+    }
+
+    #[test]
     fn odd_input_never_panics() {
         let e = env();
         for md in [
@@ -914,7 +1231,8 @@ mod tests {
             "1.",
             "```\n- x",
             "## Out of scope\n- `[`\n- `**/[x`",
-            "é🙂\n## Non-goals\n-  🙂",
+            "é🙂\n## Non-goals\n-  🙂 (",
+            "## In scope\n- a (b (c)) d) e: f",
         ] {
             let p = pr(md, &[(md, 0)]);
             let a = assess_with(&e, &p, Some(md));

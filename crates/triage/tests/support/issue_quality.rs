@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use clawtriage_triage::{
     CorpusStats, Engine, FileInput, IssueCategory, IssueEngine, IssueFingerprint, IssueInput,
-    LinkKind, PrInput, PrLinkInput, ScopeFile, ScopeInput, TermStats,
+    LinkKind, PrInput, PrLinkInput, ScopeInput, TermStats,
 };
 use serde::Deserialize;
 
@@ -160,6 +160,10 @@ pub struct Report {
     pub scope_correct: usize,
     pub scope_wrong: Vec<String>,
     pub vision: bool,
+    /// Verdicts over every corpus PR (labelled or not).
+    pub scope_all: BTreeMap<String, usize>,
+    /// OUT_OF_SCOPE calls on PRs without a scope label (the corpus's ordinary PRs).
+    pub scope_unlabelled_out: Vec<String>,
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -547,38 +551,40 @@ pub fn run(dir: &Path) -> Result<Report, String> {
     // Scope.
     let vision = vision_text.as_deref().map(|v| engine.parse_vision(v));
     let pr_by_number: BTreeMap<u64, &CorpusPr> = prs.iter().map(|p| (p.input.number, p)).collect();
-    for s in &truth.scope {
-        let Some(p) = pr_by_number.get(&s.pr) else {
-            r.scope_wrong
-                .push(format!("PR #{} missing from the corpus", s.pr));
-            continue;
-        };
-        let exports = pr_fps
-            .get(&s.pr)
-            .map(|f| {
+    let exports_of = |n: u64| -> Vec<String> {
+        pr_fps
+            .get(&n)
+            .map_or_else(Vec::new, |f: &clawtriage_triage::Fingerprint| {
                 f.exports()
                     .iter()
                     .filter(|e| !e.starts_with('-'))
                     .cloned()
                     .collect()
             })
-            .unwrap_or_default();
-        let input = ScopeInput {
-            title: p.input.title.clone(),
-            body: p.input.body.clone(),
-            files: p
-                .input
-                .files
-                .iter()
-                .map(|f| ScopeFile {
-                    path: f.path.clone(),
-                    additions: f.additions,
-                    deletions: f.deletions,
-                })
-                .collect(),
-            exports_changed: exports,
-            manifest_changed: false,
+    };
+    for p in &prs {
+        let input = ScopeInput::from_pr(&p.input, &exports_of(p.input.number));
+        let a = engine.assess_scope(&input, vision.as_ref());
+        *r.scope_all
+            .entry(a.verdict.as_str().to_string())
+            .or_default() += 1;
+        let labelled = truth.scope.iter().any(|s| s.pr == p.input.number);
+        if a.verdict == clawtriage_triage::ScopeVerdict::OutOfScope && !labelled {
+            let why = a
+                .reasons
+                .first()
+                .map_or(String::new(), |x| x.message.clone());
+            r.scope_unlabelled_out
+                .push(format!("PR #{} {:?}: {why}", p.input.number, p.input.title));
+        }
+    }
+    for s in &truth.scope {
+        let Some(p) = pr_by_number.get(&s.pr) else {
+            r.scope_wrong
+                .push(format!("PR #{} missing from the corpus", s.pr));
+            continue;
         };
+        let input = ScopeInput::from_pr(&p.input, &exports_of(s.pr));
         let a = engine.assess_scope(&input, vision.as_ref());
         let got = a.verdict.as_str().to_string();
         *r.scope_confusion
@@ -696,6 +702,17 @@ impl fmt::Display for Report {
             self.scope_total,
             self.scope_decided_precision()
         )?;
+        let all: Vec<String> = self
+            .scope_all
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        writeln!(
+            f,
+            "    verdicts over all {} PRs: {}",
+            self.prs,
+            all.join(", ")
+        )?;
         for (expected, row) in &self.scope_confusion {
             let cells: Vec<String> = row.iter().map(|(k, v)| format!("{k} {v}")).collect();
             writeln!(f, "    expected {expected:<12} → {}", cells.join(", "))?;
@@ -708,6 +725,10 @@ impl fmt::Display for Report {
             ("link negatives linked", &self.link_negative_fp),
             ("missed links", &self.link_missed),
             ("scope misses", &self.scope_wrong),
+            (
+                "OUT_OF_SCOPE calls on unlabelled PRs",
+                &self.scope_unlabelled_out,
+            ),
         ] {
             if !list.is_empty() {
                 writeln!(f, "  {title}:")?;
