@@ -747,3 +747,359 @@ async fn logs_never_show_tokens_keys_or_patches() {
         assert!(!logs.contains(secret), "logs contain {secret:?}");
     }
 }
+
+const ISSUES: &str = "GET /repos/{owner}/{repo}/issues";
+const ISSUE: &str = "GET /repos/{owner}/{repo}/issues/{number}";
+const CONTENTS: &str = "GET /repos/{owner}/{repo}/contents/{*path}";
+
+/// Issue `1000 + i`, opened at minute `i` plus 30 seconds after the corpus epoch (so
+/// issues interleave with PRs, which open at whole minutes), closed when `i` is a
+/// multiple of 26.
+fn issue_json(i: u64) -> serde_json::Value {
+    let epoch = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:30Z")
+        .expect("epoch")
+        .to_utc();
+    let at = (epoch + chrono::Duration::minutes(i as i64))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let closed = i.is_multiple_of(26);
+    let number = 1000 + i;
+    json!({
+        "id": 5_000_000 + i,
+        "number": number,
+        "title": format!("Problem {i}"),
+        "body": format!("Steps for problem {i}"),
+        "user": {"login": format!("reporter{}", i % 5), "id": i},
+        "labels": [{"id": 1, "name": "bug"}, {"id": 2, "name": format!("area/{}", i % 3)}],
+        "state": if closed { "closed" } else { "open" },
+        "state_reason": if closed { json!("completed") } else { json!(null) },
+        "comments": i % 4,
+        "created_at": at,
+        "updated_at": at,
+        "closed_at": if closed { json!(at) } else { json!(null) },
+        "html_url": format!("https://github.com/{OWNER}/{REPO}/issues/{number}"),
+    })
+}
+
+/// `corpus(open_prs, closed_prs, 2)` plus issues 1001..=1000+`issues`.
+fn issue_corpus(open_prs: u64, closed_prs: u64, issues: u64) -> clawtriage::fake_github::Corpus {
+    (1..=issues).fold(corpus(open_prs, closed_prs, 2), |c, i| {
+        c.with_issue(OWNER, REPO, issue_json(i))
+    })
+}
+
+#[tokio::test]
+async fn lists_hundreds_of_open_issues_across_pages_without_the_prs() {
+    let fake = fake(issue_corpus(120, 5, 260)).await;
+    let client = public_client(&fake, Some("t0ken"), None);
+    let listing = client
+        .list_open_issues(OWNER, REPO, None)
+        .await
+        .expect("listing");
+    assert!(listing.complete);
+    let numbers: Vec<i32> = listing.issues.iter().map(|i| i.number).collect();
+    let expected: Vec<i32> = (1..=260)
+        .rev()
+        .filter(|i: &i32| i % 26 != 0)
+        .map(|i| 1000 + i)
+        .collect();
+    assert_eq!(numbers.len(), 250);
+    assert_eq!(
+        numbers, expected,
+        "every open issue once, newest first, no PR"
+    );
+    let newest = &listing.issues[0];
+    assert_eq!(newest.github_id, 5_000_259);
+    assert_eq!(newest.title, "Problem 259");
+    assert_eq!(newest.body.as_deref(), Some("Steps for problem 259"));
+    assert_eq!(newest.state, "open");
+    assert_eq!(newest.state_reason, None);
+    assert_eq!(newest.author_login.as_deref(), Some("reporter4"));
+    assert_eq!(newest.labels, ["bug", "area/1"]);
+    assert_eq!(newest.comments, 3);
+    assert_eq!(
+        newest.html_url.as_deref(),
+        Some("https://github.com/acme/webapp/issues/1259")
+    );
+    assert!(newest.created_at.is_some() && newest.updated_at.is_some());
+    assert_eq!(newest.closed_at, None);
+    // 250 open issues and 120 open PRs: four pages of 100.
+    assert_eq!(fake.requests().count(ISSUES, 200), 4);
+
+    // Unchanged: the second pass is four free 304s and lists the same.
+    let budget = fake.rate_limit_remaining();
+    let again = client
+        .list_open_issues(OWNER, REPO, None)
+        .await
+        .expect("listing");
+    assert_eq!(again, listing);
+    assert_eq!(fake.requests().count(ISSUES, 304), 4);
+    assert_eq!(fake.rate_limit_remaining(), budget);
+    assert_eq!(client.usage().not_modified, 4);
+}
+
+#[tokio::test]
+async fn max_open_issues_counts_issues_only_and_says_the_listing_is_cut() {
+    let fake = fake(issue_corpus(120, 0, 260)).await;
+    let client = public_client(&fake, None, None);
+    // Newest first: the 134 open issues 260..121 alone, then issues and PRs alternate,
+    // so the 200th issue is on page 3 (counting the PRs, page 2 would end it).
+    let listing = client
+        .list_open_issues(OWNER, REPO, Some(200))
+        .await
+        .expect("listing");
+    assert_eq!(listing.issues.len(), 200);
+    assert!(!listing.complete);
+    assert!(listing.issues.iter().all(|i| i.number > 1000));
+    assert_eq!(listing.issues[0].number, 1259);
+    assert_eq!(
+        fake.requests().count(ISSUES, 200),
+        3,
+        "PRs were not counted"
+    );
+
+    let all = client
+        .list_open_issues(OWNER, REPO, Some(250))
+        .await
+        .expect("listing");
+    assert_eq!(all.issues.len(), 250);
+    let more = client
+        .list_open_issues(OWNER, REPO, Some(1000))
+        .await
+        .expect("listing");
+    assert_eq!((more.issues.len(), more.complete), (250, true));
+}
+
+#[tokio::test]
+async fn recently_closed_issues_are_those_updated_since_without_prs() {
+    let fake = fake(issue_corpus(10, 0, 30)).await;
+    let client = public_client(&fake, None, None);
+    let all = client
+        .list_recently_closed_issues(OWNER, REPO, "2020-01-01T00:00:00Z".parse().expect("date"))
+        .await
+        .expect("closed");
+    assert_eq!(
+        all.iter().map(|i| i.number).collect::<Vec<_>>(),
+        vec![1026],
+        "the corpus's one closed issue"
+    );
+    assert_eq!(all[0].state_reason.as_deref(), Some("completed"));
+    assert!(all[0].closed_at.is_some());
+
+    let since = chrono::Utc::now() - chrono::Duration::seconds(2);
+    fake.close_issue(OWNER, REPO, 1003, Some("not_planned"))
+        .expect("close");
+    fake.close_issue(OWNER, REPO, 1007, None).expect("close");
+    fake.close_pull(OWNER, REPO, 4, false).expect("close PR");
+    fake.close_pull(OWNER, REPO, 5, true).expect("merge PR");
+    fake.reset_counters();
+    let recent = client
+        .list_recently_closed_issues(OWNER, REPO, since)
+        .await
+        .expect("closed");
+    let mut closed: Vec<(i32, Option<String>)> = recent
+        .iter()
+        .map(|i| (i.number, i.state_reason.clone()))
+        .collect();
+    closed.sort();
+    assert_eq!(
+        closed,
+        vec![
+            (1003, Some("not_planned".to_owned())),
+            (1007, Some("completed".to_owned()))
+        ],
+        "only issues changed since, the PRs dropped"
+    );
+    assert!(recent.iter().all(|i| i.state == "closed"));
+    let log = fake.requests();
+    assert_eq!(log.count(ISSUES, 200), 1);
+    assert!(
+        log.recent[0]
+            .path
+            .contains("state=closed&sort=updated&direction=desc&since="),
+        "{}",
+        log.recent[0].path
+    );
+
+    // The same walk again: a free 304.
+    client
+        .list_recently_closed_issues(OWNER, REPO, since)
+        .await
+        .expect("closed");
+    assert_eq!(fake.requests().count(ISSUES, 304), 1);
+}
+
+#[tokio::test]
+async fn one_issue_and_none_for_a_pr_number() {
+    let fake = fake(issue_corpus(3, 0, 5)).await;
+    let client = public_client(&fake, None, None);
+    let issue = client
+        .issue(OWNER, REPO, 1004)
+        .await
+        .expect("issue")
+        .expect("an issue");
+    assert_eq!(issue.number, 1004);
+    assert_eq!(issue.title, "Problem 4");
+    assert_eq!(issue.labels, ["bug", "area/1"]);
+    assert_eq!(client.issue(OWNER, REPO, 2).await.expect("a PR"), None);
+    let err = client.issue(OWNER, REPO, 4242).await.expect_err("neither");
+    assert!(
+        matches!(err, GithubError::NotFound { status: 404, .. }),
+        "{err:?}"
+    );
+    assert_eq!(fake.requests().count(ISSUE, 200), 2);
+}
+
+#[tokio::test]
+async fn file_contents_are_decoded_missing_ones_are_none_and_paths_are_checked() {
+    let vision = "# Vision\n\nBilling for small teams: invoices, payments, reports — nothing else.\n\n\
+                  ## Out of scope\n\n- Mobile apps\n- Crypto payments\n";
+    let corpus = corpus(1, 0, 1)
+        .with_file(OWNER, REPO, "VISION.md", vision)
+        .with_file(OWNER, REPO, "docs/scope.md", "Scope\n")
+        .with_file(OWNER, REPO, "big.md", &"x".repeat(300 * 1024));
+    let fake = fake(corpus).await;
+    let client = public_client(&fake, None, None);
+    assert_eq!(
+        client
+            .file_contents(OWNER, REPO, "VISION.md")
+            .await
+            .expect("vision")
+            .as_deref(),
+        Some(vision)
+    );
+    assert_eq!(
+        client
+            .file_contents(OWNER, REPO, "docs/scope.md")
+            .await
+            .expect("doc")
+            .as_deref(),
+        Some("Scope\n")
+    );
+    for absent in ["NOPE.md", "docs", "big.md"] {
+        assert_eq!(
+            client
+                .file_contents(OWNER, REPO, absent)
+                .await
+                .expect("answered"),
+            None,
+            "{absent}"
+        );
+    }
+    assert_eq!(fake.requests().count(CONTENTS, 404), 1);
+
+    let sent = fake.requests().total;
+    for bad in [
+        "",
+        "/VISION.md",
+        "../VISION.md",
+        "docs/../x",
+        "a b",
+        "x?ref=main",
+        "x%2F",
+    ] {
+        let err = client
+            .file_contents(OWNER, REPO, bad)
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, GithubError::Malformed { .. }),
+            "{bad:?}: {err:?}"
+        );
+    }
+    assert_eq!(
+        fake.requests().total,
+        sent,
+        "nothing was sent for a bad path"
+    );
+
+    // Again: a free 304, the text from the ETag memory.
+    let text = client
+        .file_contents(OWNER, REPO, "VISION.md")
+        .await
+        .expect("vision");
+    assert_eq!(text.as_deref(), Some(vision));
+    assert_eq!(fake.requests().count(CONTENTS, 304), 1);
+    fake.set_file(OWNER, REPO, "VISION.md", Some("# Changed\n"))
+        .expect("set");
+    assert_eq!(
+        client
+            .file_contents(OWNER, REPO, "VISION.md")
+            .await
+            .expect("vision")
+            .as_deref(),
+        Some("# Changed\n")
+    );
+}
+
+#[tokio::test]
+async fn app_mode_reads_issues_and_files_with_the_installation_token_and_writes_on_issues() {
+    let corpus = issue_corpus(3, 0, 5).with_file(OWNER, REPO, "VISION.md", "# Vision\n");
+    let fake = fake(corpus).await;
+    let client = app_client(&fake);
+    let listing = client
+        .list_open_issues(OWNER, REPO, None)
+        .await
+        .expect("listing");
+    assert_eq!(listing.issues.len(), 5);
+    client.issue(OWNER, REPO, 1001).await.expect("issue");
+    client
+        .list_recently_closed_issues(OWNER, REPO, chrono::Utc::now())
+        .await
+        .expect("closed");
+    client
+        .file_contents(OWNER, REPO, "VISION.md")
+        .await
+        .expect("vision");
+    assert_eq!(
+        fake.token_requests().len(),
+        1,
+        "one installation token for all"
+    );
+    // The token is what the issue listing carries: revoked, the fake refuses it once
+    // and the client fetches a new one.
+    fake.revoke_tokens();
+    fake.put_issue(OWNER, REPO, json!({"title": "New"}))
+        .expect("new issue");
+    let listing = client
+        .list_open_issues(OWNER, REPO, None)
+        .await
+        .expect("listing");
+    assert_eq!(listing.issues.len(), 6);
+    assert_eq!(fake.requests().count(ISSUES, 401), 1);
+    assert_eq!(fake.token_requests().len(), 2);
+
+    // Labels and comments work on issue numbers too.
+    client
+        .add_labels(OWNER, REPO, 1002, &["triage:duplicate".to_owned()])
+        .await
+        .expect("label an issue");
+    let comment = client
+        .create_comment(OWNER, REPO, 1002, "Looks like #1001")
+        .await
+        .expect("comment on an issue");
+    assert_eq!(
+        client
+            .find_comment(OWNER, REPO, 1002, "#1001")
+            .await
+            .expect("search")
+            .map(|c| c.id),
+        Some(comment.id)
+    );
+    let writes = fake.issue_writes();
+    assert_eq!(writes.len(), 2);
+    assert!(writes.iter().all(|w| w.number == 1002));
+    assert!(
+        writes[1].body["html_url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/issues/1002#issuecomment-")),
+        "{}",
+        writes[1].body
+    );
+
+    let err = client
+        .list_open_issues(OWNER, "elsewhere", None)
+        .await
+        .expect_err("not installed");
+    assert!(matches!(err, GithubError::NotInstalled { .. }), "{err:?}");
+}
