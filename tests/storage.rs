@@ -2,8 +2,10 @@
 //! candidate index, symmetric edges, and scan progress.
 
 use clawtriage::storage::analyses::{self, EngineVersions, NewAnalysis};
+use clawtriage::storage::documents;
 use clawtriage::storage::edges::{self, NewEdge};
 use clawtriage::storage::index;
+use clawtriage::storage::issues::{self, IssueUpsert};
 use clawtriage::storage::prs::{self, PrUpsert};
 use clawtriage::storage::repos::{self, RepoUpsert};
 use clawtriage::storage::scans::{self, GithubUsage, ListingCounts, NewScan};
@@ -453,4 +455,285 @@ async fn a_scan_with_nothing_to_do_finishes_at_the_end_of_its_listing() {
     let done = scans::get(&db, scan.id).await.expect("get").expect("scan");
     assert_eq!(done.status, "done");
     assert_eq!(done.skipped_unchanged, 5);
+}
+
+fn issue(number: i32, body: &str) -> IssueUpsert {
+    IssueUpsert {
+        github_id: 5000 + i64::from(number),
+        number,
+        state: "open".into(),
+        state_reason: None,
+        title: format!("Issue {number}"),
+        body: Some(body.into()),
+        author_login: Some("reporter".into()),
+        labels: vec!["bug".into(), "area/api".into()],
+        html_url: Some(format!("https://github.com/acme/webapp/issues/{number}")),
+        comments: 2,
+        created_at: Some("2024-05-01T10:00:00Z".parse().expect("date")),
+        updated_at: Some("2024-05-02T10:00:00Z".parse().expect("date")),
+        closed_at: None,
+    }
+}
+
+#[tokio::test]
+async fn issue_upserts_are_idempotent_and_changed_text_resets_analysis() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let batch = [issue(1001, "crash on save"), issue(1002, "slow export")];
+    let rows = issues::upsert_many(&db, repo_id, &batch)
+        .await
+        .expect("upsert");
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|r| r.needs_analysis() && r.analysed_hash.is_none())
+    );
+    assert_eq!(rows[0].content_hash, batch[0].content_hash());
+    let again = issues::upsert_many(&db, repo_id, &batch)
+        .await
+        .expect("again");
+    let ids = |rows: &[issues::UpsertedIssue]| {
+        let mut ids: Vec<(i32, i64)> = rows.iter().map(|r| (r.number, r.id)).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&again), ids(&rows), "same rows");
+
+    let stored = issues::by_number(&db, repo_id, 1001)
+        .await
+        .expect("get")
+        .expect("issue");
+    assert_eq!(stored.labels, ["bug", "area/api"]);
+    assert_eq!(stored.body.as_deref(), Some("crash on save"));
+    assert_eq!(stored.comments, 2);
+    assert_eq!(stored.state, "open");
+    assert_eq!(stored.analysis_status, "PENDING");
+    assert_eq!(stored.gh_created_at, batch[0].created_at);
+    assert_eq!(stored.author_login.as_deref(), Some("reporter"));
+
+    // Both analysed; then 1001's body changes while 1002 only gets a comment.
+    for row in &rows {
+        assert!(
+            issues::set_analysed(&db, row.id, &row.content_hash, "ANALYSED")
+                .await
+                .expect("analysed")
+        );
+    }
+    let mut edited = issue(1001, "crash on save and on load");
+    edited.comments = 3;
+    let mut commented = issue(1002, "slow export");
+    commented.comments = 7;
+    let after = issues::upsert_many(&db, repo_id, &[edited, commented])
+        .await
+        .expect("upsert");
+    let by_number = |n: i32| after.iter().find(|r| r.number == n).expect("row").clone();
+    assert!(by_number(1001).needs_analysis());
+    assert!(!by_number(1002).needs_analysis());
+    let one = issues::by_number(&db, repo_id, 1001)
+        .await
+        .expect("get")
+        .expect("1001");
+    let two = issues::by_number(&db, repo_id, 1002)
+        .await
+        .expect("get")
+        .expect("1002");
+    assert_eq!(
+        one.analysis_status, "PENDING",
+        "changed text is analysed again"
+    );
+    assert_eq!(
+        two.analysis_status, "ANALYSED",
+        "a comment count is not text"
+    );
+    assert_eq!(two.comments, 7);
+
+    // An analysis of the old text lands too late: it does not apply.
+    let old_hash = rows
+        .iter()
+        .find(|r| r.number == 1001)
+        .expect("row")
+        .content_hash
+        .clone();
+    assert!(
+        !issues::set_analysed(&db, one.id, &old_hash, "ANALYSED")
+            .await
+            .expect("stale")
+    );
+    assert_eq!(
+        issues::by_ids(&db, &[one.id]).await.expect("by id")[0].analysis_status,
+        "PENDING"
+    );
+    // Labels count as text.
+    let mut relabelled = issue(1002, "slow export");
+    relabelled.labels = vec!["performance".into()];
+    let rows = issues::upsert_many(&db, repo_id, &[relabelled])
+        .await
+        .expect("upsert");
+    assert!(rows[0].needs_analysis());
+    let two = issues::by_ids(&db, &[two.id]).await.expect("by id");
+    assert_eq!(two[0].labels, ["performance"]);
+    assert_eq!(two[0].analysis_status, "PENDING");
+
+    // An issue with no labels and no body is stored as such.
+    let mut bare = issue(1003, "");
+    bare.body = None;
+    bare.labels = Vec::new();
+    issues::upsert_many(&db, repo_id, &[bare])
+        .await
+        .expect("bare");
+    let bare = issues::by_number(&db, repo_id, 1003)
+        .await
+        .expect("get")
+        .expect("1003");
+    assert!(bare.labels.is_empty() && bare.body.is_none());
+}
+
+#[tokio::test]
+async fn a_complete_issue_listing_closes_issues_it_no_longer_shows_and_lists_page_by_number() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let batch: Vec<IssueUpsert> = (1..=7).map(|n| issue(1000 + n, "text")).collect();
+    issues::upsert_many(&db, repo_id, &batch)
+        .await
+        .expect("upsert");
+    assert_eq!(
+        issues::close_missing(&db, repo_id, &[1001, 1002, 1004, 1005, 1007])
+            .await
+            .expect("close"),
+        2
+    );
+    let three = issues::by_number(&db, repo_id, 1003)
+        .await
+        .expect("get")
+        .expect("1003");
+    assert_eq!(three.state, "closed");
+    assert!(three.closed_at.is_some());
+    assert_eq!(
+        issues::close_missing(&db, repo_id, &[1001, 1002, 1004, 1005, 1007])
+            .await
+            .expect("again"),
+        0,
+        "closed ones stay closed"
+    );
+
+    let numbers = |rows: Vec<issues::IssueRow>| rows.iter().map(|r| r.number).collect::<Vec<_>>();
+    let first = issues::list(&db, repo_id, Some("open"), None, 3)
+        .await
+        .expect("page");
+    assert_eq!(numbers(first), vec![1001, 1002, 1004]);
+    let second = issues::list(&db, repo_id, Some("open"), Some(1004), 3)
+        .await
+        .expect("page");
+    assert_eq!(numbers(second), vec![1005, 1007]);
+    let end = issues::list(&db, repo_id, Some("open"), Some(1007), 3)
+        .await
+        .expect("page");
+    assert!(end.is_empty());
+    let closed = issues::list(&db, repo_id, Some("closed"), None, 10)
+        .await
+        .expect("page");
+    assert_eq!(numbers(closed), vec![1003, 1006]);
+    let all = issues::list(&db, repo_id, None, Some(1002), 100)
+        .await
+        .expect("page");
+    assert_eq!(numbers(all), vec![1003, 1004, 1005, 1006, 1007]);
+
+    // Another repository's issues are its own.
+    let other = repos::upsert(
+        &db,
+        &RepoUpsert {
+            github_id: 43,
+            owner: "acme".into(),
+            name: "other".into(),
+            default_branch: "main".into(),
+            html_url: None,
+        },
+    )
+    .await
+    .expect("repo")
+    .id;
+    issues::upsert_many(&db, other, &[issue(1001, "elsewhere")])
+        .await
+        .expect("upsert");
+    assert_eq!(
+        issues::list(&db, other, None, None, 10)
+            .await
+            .expect("page")
+            .len(),
+        1
+    );
+    assert_eq!(
+        issues::list(&db, repo_id, None, None, 10)
+            .await
+            .expect("page")
+            .len(),
+        7
+    );
+}
+
+#[tokio::test]
+async fn documents_are_stored_replaced_and_removed() {
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    assert_eq!(
+        documents::get(&db, repo_id, "VISION.md")
+            .await
+            .expect("get"),
+        None
+    );
+    assert!(
+        documents::put(&db, repo_id, "VISION.md", "# Vision", Some("abc"))
+            .await
+            .expect("put"),
+        "new"
+    );
+    let stored = documents::get(&db, repo_id, "VISION.md")
+        .await
+        .expect("get")
+        .expect("document");
+    assert_eq!(
+        (stored.content.as_str(), stored.sha.as_deref()),
+        ("# Vision", Some("abc"))
+    );
+    assert!(
+        !documents::put(&db, repo_id, "VISION.md", "# Vision", Some("abc"))
+            .await
+            .expect("put"),
+        "unchanged"
+    );
+    let refetched = documents::get(&db, repo_id, "VISION.md")
+        .await
+        .expect("get")
+        .expect("document");
+    assert!(refetched.fetched_at >= stored.fetched_at);
+    assert!(
+        documents::put(&db, repo_id, "VISION.md", "# Vision 2", None)
+            .await
+            .expect("put"),
+        "changed"
+    );
+    let changed = documents::get(&db, repo_id, "VISION.md")
+        .await
+        .expect("get")
+        .expect("document");
+    assert_eq!(
+        (changed.content.as_str(), changed.sha),
+        ("# Vision 2", None)
+    );
+    assert!(
+        documents::delete(&db, repo_id, "VISION.md")
+            .await
+            .expect("delete")
+    );
+    assert!(
+        !documents::delete(&db, repo_id, "VISION.md")
+            .await
+            .expect("delete")
+    );
+    assert_eq!(
+        documents::get(&db, repo_id, "VISION.md")
+            .await
+            .expect("get"),
+        None
+    );
 }
