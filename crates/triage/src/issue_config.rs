@@ -37,9 +37,13 @@ pub struct TextRules {
     pub max_terms: usize,
     pub max_text_chars: usize,
     pub max_error_chars: usize,
-    /// Substrings (lower case) of `function@file` marking runtime/framework frames.
+    /// Substrings (lower case) of `function@location` marking runtime/framework frames.
     #[serde(default)]
     pub frame_ignore: Vec<String>,
+    /// Words that make a quoted sentence (`upload unsupported kind: image/heic`) an
+    /// error message.
+    #[serde(default)]
+    pub message_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -156,6 +156,7 @@ pub(crate) struct TextCtx {
     boilerplate_multi: Vec<String>,
     boilerplate_single: HashSet<String>,
     frame_ignore: Vec<String>,
+    message_words: Vec<String>,
     kinds: KindRules,
     max_terms: usize,
     max_text_chars: usize,
@@ -182,6 +183,7 @@ impl TextCtx {
             boilerplate_multi: multi,
             boilerplate_single: single.into_iter().collect(),
             frame_ignore: lower(&t.frame_ignore),
+            message_words: lower(&t.message_words),
             kinds: KindRules {
                 bug_labels: lower(&kinds.bug_labels),
                 feature_labels: lower(&kinds.feature_labels),
@@ -361,10 +363,12 @@ fn scan_line(
     let line = issue_text::truncate_chars(line, 2000);
     if let Some((f, raw)) = parse_frame_located(line, prev, next) {
         let text = f.key_text();
-        if !ctx.frame_ignore.iter().any(|s| raw.contains(s.as_str())) {
-            acc.add(TermKind::Frame, text, mode.title);
-            acc.frames.insert(f);
+        if ctx.frame_ignore.iter().any(|s| raw.contains(s.as_str())) {
+            // Runtime and framework frames say nothing about this issue.
+            return;
         }
+        acc.add(TermKind::Frame, text, mode.title);
+        acc.frames.insert(f);
         // Names and paths of the frame line count too; its words are noise.
         scan_tokens(
             ctx,
@@ -455,6 +459,9 @@ fn scan_tokens(ctx: &TextCtx, acc: &mut Acc, line: &str, mode: LineMode) {
 /// them as code).
 fn code_span(ctx: &TextCtx, acc: &mut Acc, span: &str, title: bool) {
     let span = span.trim();
+    for m in issue_text::quoted_messages(span, &ctx.message_words, ctx.max_error_chars) {
+        acc.add(TermKind::Error, m, title);
+    }
     if let Some(p) = normalize_path(span) {
         add_path(acc, &p, title);
         return;

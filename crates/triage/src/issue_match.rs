@@ -19,8 +19,10 @@
 //! shared mass is not carried by plain words alone (`specific_share ≥ min_specific_share`),
 //! or when the two share a normalised error line and their stack frames overlap
 //! (`frames ≥ strong_frames_jaccard`) at `score ≥ review_threshold`; RELATED at
-//! `score ≥ review_threshold`; else NOT_RELATED. A bug report paired with a feature
-//! request is lowered one step.
+//! `score ≥ review_threshold`; else NOT_RELATED. Two reports of one bug report the same
+//! error, so a DUPLICATE becomes RELATED when both report errors and share none, or share
+//! an error raised in different code (both have stack frames, none shared). A bug report
+//! paired with a feature request is lowered one step.
 
 use std::collections::BTreeMap;
 
@@ -365,6 +367,13 @@ fn score_weighted(
             .frames
             .is_some_and(|f| f > 0.0 && f >= s.strong_frames_jaccard);
     let mut notes = Vec::new();
+    // Two reports of one bug report the same error: different errors on both sides, or
+    // the same error raised in different code (disjoint stack frames), are two bugs.
+    let errors_a = a.terms.iter().any(|t| t.kind == TermKind::Error);
+    let errors_b = b.terms.iter().any(|t| t.kind == TermKind::Error);
+    let different_errors = errors_a && errors_b && !shared_error;
+    let different_code =
+        shared_error && !a.frames.is_empty() && !b.frames.is_empty() && scores.frames == Some(0.0);
     let mut category = if score >= s.duplicate_threshold
         && specific > 0.0
         && scores.specific_share >= s.min_specific_share
@@ -381,6 +390,14 @@ fn score_weighted(
     } else {
         IssueCategory::NotRelated
     };
+    if category == IssueCategory::Duplicate && (different_errors || different_code) {
+        category = IssueCategory::Related;
+        notes.push(if different_errors {
+            "both report errors, but not the same one: at most RELATED".to_string()
+        } else {
+            "the same error in different code (no shared stack frame): at most RELATED".to_string()
+        });
+    }
     if kinds_conflict(a.kind, b.kind) && category != IssueCategory::NotRelated {
         category = category.lowered();
         notes.push("one is a bug report, the other a feature request: lowered".to_string());

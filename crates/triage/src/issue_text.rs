@@ -404,15 +404,19 @@ fn embedded_error(t: &str) -> Option<&str> {
     while let Some(i) = t[from..].find(": ").map(|i| i + from) {
         from = i + 2;
         let start = t[..i]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '$'))
-            .map_or(0, |j| j + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '.' || *c == '_' || *c == '$'))
+            .map_or(0, |(j, c)| j + c.len_utf8());
         let head = &t[start..i];
-        // A bare "Error:" mid-line is prose; a typed one ("TypeError:") is not.
+        let before = start.checked_sub(1).map(|j| b[j]);
+        // A bare "Error:" mid-line is prose, unless it is chained after another colon
+        // ("Unhandled error event: Error: connect …"); a typed one ("TypeError:") is not.
         let bare = matches!(head, "Error" | "Exception" | "Err" | "Panic" | "Failure");
-        if bare || !is_typed_error(head) {
+        let chained = t[..start].ends_with(": ");
+        if (bare && !chained) || !is_typed_error(head) {
             continue;
         }
-        let before = start.checked_sub(1).map(|j| b[j]);
         if !matches!(
             before,
             None | Some(b' ' | b'"' | b'\'' | b'`' | b'(' | b'[' | b'{' | b'=' | b'>')
@@ -523,6 +527,49 @@ fn normalize_message(s: &str, keep_quotes: bool, quoted: &mut Vec<String>) -> St
         }
     }
     out.join(" ")
+}
+
+/// Error messages quoted without a type: a backticked span, or a double-quoted string
+/// inside it (`{"error":"upload unsupported kind: image/heic"}`), of 3–30 words that has
+/// a colon or one of `message_words` ("failed", "unsupported", …). Normalised like
+/// [`normalize_error`].
+pub fn quoted_messages(span: &str, message_words: &[String], max_chars: usize) -> Vec<String> {
+    let mut candidates = vec![span];
+    let mut rest = span;
+    while let Some(i) = rest.find('"') {
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('"') else { break };
+        candidates.push(&after[..j]);
+        rest = &after[j + 1..];
+    }
+    let mut out = Vec::new();
+    for c in candidates {
+        let c = truncate_chars(c.trim(), max_chars * 2);
+        let n = c.split_whitespace().count();
+        let wordy = c
+            .split_whitespace()
+            .filter(|w| w.chars().all(char::is_alphabetic))
+            .count();
+        if !(3..=30).contains(&n) || wordy < 2 || c.starts_with('{') {
+            continue;
+        }
+        let lower = c.to_lowercase();
+        let failure = lower.contains(": ")
+            || lower
+                .split(|ch: char| !ch.is_alphanumeric() && ch != '\'')
+                .any(|w| message_words.iter().any(|m| m == w));
+        if !failure {
+            continue;
+        }
+        let mut quoted = Vec::new();
+        let text = normalize_message(c, false, &mut quoted);
+        let text = text.trim_end_matches(['.', ':', ',']).to_string();
+        let text: String = text.chars().take(max_chars).collect();
+        if !text.is_empty() && !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out
 }
 
 /// `'…'` and `"…"` → `<str>` (values differ between reports); an apostrophe inside a
@@ -1184,6 +1231,31 @@ mod tests {
             "a bare Error mid-line is prose"
         );
         assert_eq!(err("SomethingError:x"), None);
+    }
+
+    #[test]
+    fn quoted_messages_need_words_and_a_failure_shape() {
+        let words: Vec<String> = ["failed", "unsupported", "exceeded"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let q = |s: &str| quoted_messages(s, &words, 240);
+        assert_eq!(
+            q("upload unsupported kind: image/heic"),
+            vec!["upload unsupported kind: image/heic"]
+        );
+        assert_eq!(
+            q(r#"{"error":"upload unsupported kind: image/heic"}"#),
+            vec!["upload unsupported kind: image/heic"]
+        );
+        assert_eq!(
+            q("refund limit exceeded 1999"),
+            vec!["refund limit exceeded <n>"]
+        );
+        assert!(q("Date.now() + SESSION_TTL").is_empty());
+        assert!(q("Upload failed").is_empty(), "two words");
+        assert!(q("pnpm vitest run").is_empty(), "no failure shape");
+        assert!(q("").is_empty());
     }
 
     #[test]

@@ -31,6 +31,8 @@ fn issueish() -> impl Strategy<Value = String> {
         Just("<!-- template".to_string()),
         Just("fixes #12, closes acme/webapp#13 and #".to_string()),
         "[ -~]{0,80}".prop_map(|s| s),
+        "[→é🙂ß: `'\"(){}\\[\\]a-zA-Z0-9_.#/-]{0,60}".prop_map(|s| s),
+        "[A-Za-z→é]{0,12}(Error|Exception)?: [→éa-z '\"]{0,30}".prop_map(|s| s),
         "[`'\"#:/\\\\.()\\[\\]a-zA-Z0-9_ -]{0,60}".prop_map(|s| s),
         any::<String>(),
     ];
@@ -147,6 +149,7 @@ proptest! {
                 .into_iter()
                 .map(|(path, additions, deletions)| ScopeFile { path, additions, deletions })
                 .collect(),
+            new_dependencies: exports.iter().take(1).cloned().collect(),
             exports_changed: exports,
             manifest_changed: manifest,
         };
