@@ -223,6 +223,8 @@ struct LineMode {
     title: bool,
     /// Plain words are taken (not inside a code fence, not a template checkbox).
     words: bool,
+    /// Inside a code fence (and not an error line): every code-shaped token is code.
+    code: bool,
 }
 
 /// Fingerprint of an issue. Total: never panics, bounded output whatever the input.
@@ -261,6 +263,7 @@ pub(crate) fn build_parts(
         LineMode {
             title: true,
             words: true,
+            code: false,
         },
     );
     let body = body.unwrap_or("");
@@ -295,6 +298,7 @@ pub(crate) fn build_parts(
             LineMode {
                 title: false,
                 words: !in_fence && !checkbox,
+                code: in_fence,
             },
         );
     }
@@ -381,16 +385,17 @@ fn scan_line(
         );
         return;
     }
-    let mut words = mode.words;
+    let mut mode = mode;
     if let Some(e) = normalize_error(line, next, ctx.max_error_chars) {
         acc.add(TermKind::Error, e.text, mode.title);
         for q in e.quoted {
             acc.add(TermKind::Identifier, q, mode.title);
         }
-        // The words of an error message are content even inside a code fence.
-        words = true;
+        // An error message is prose, even inside a code fence: its words count.
+        mode.words = true;
+        mode.code = false;
     }
-    scan_tokens(ctx, acc, line, LineMode { words, ..mode });
+    scan_tokens(ctx, acc, line, mode);
 }
 
 /// Identifiers, paths and (in `mode.words`) plain words of one line.
@@ -423,9 +428,15 @@ fn scan_tokens(ctx: &TextCtx, acc: &mut Acc, line: &str, mode: LineMode) {
             add_path(acc, &p, mode.title);
             continue;
         }
+        // Code syntax around a token ("OrderService.create", "render()") makes even a
+        // PascalCase word code; in prose "JavaScript" or "GitHub" are just words.
+        let core = raw.trim_end_matches(|c: char| ".,;:!?)]}\"'".contains(c));
+        let syntax = core.contains('(') || core.contains('.') || core.contains("::");
+        let is_code =
+            |part: &str| is_code_identifier(part) && (mode.code || syntax || !is_pascal_word(part));
         let mut plain = true;
         for part in raw.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')) {
-            if is_code_identifier(part) {
+            if is_code(part) {
                 add_identifier(ctx, acc, part, mode.title);
                 plain = false;
             }
@@ -436,7 +447,7 @@ fn scan_tokens(ctx: &TextCtx, acc: &mut Acc, line: &str, mode: LineMode) {
         } else {
             // Keep the non-identifier pieces of a mixed token ("getUser()-based").
             for part in raw.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')) {
-                if !is_code_identifier(part) {
+                if !is_code(part) {
                     prose.push_str(part);
                     prose.push(' ');
                 }
@@ -455,6 +466,12 @@ fn scan_tokens(ctx: &TextCtx, acc: &mut Acc, line: &str, mode: LineMode) {
     }
 }
 
+/// `JavaScript`, `GitHub`, `TypeError`: upper-case start, no underscore (a proper noun in
+/// prose; code only with code syntax around it).
+fn is_pascal_word(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_uppercase) && !t.contains('_')
+}
+
 /// Contents of a `backtick` span: a path, or identifiers (any shape: the reporter marked
 /// them as code).
 fn code_span(ctx: &TextCtx, acc: &mut Acc, span: &str, title: bool) {
@@ -464,6 +481,13 @@ fn code_span(ctx: &TextCtx, acc: &mut Acc, span: &str, title: bool) {
     }
     if let Some(p) = normalize_path(span) {
         add_path(acc, &p, title);
+        return;
+    }
+    if let Some(d) = issue_text::normalize_dir(span) {
+        acc.add(TermKind::Path, d.to_lowercase(), title);
+        if acc.paths.len() < MAX_EVIDENCE_ITEMS * 4 {
+            acc.paths.insert(d);
+        }
         return;
     }
     for tok in span.split_whitespace() {
@@ -692,6 +716,22 @@ mod tests {
         let mut sorted = f.terms.clone();
         sorted.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.text.cmp(&b.text)));
         assert_eq!(sorted, f.terms);
+    }
+
+    #[test]
+    fn proper_nouns_in_prose_are_words_and_directories_are_paths() {
+        let f = fp(
+            "JavaScript heap out of memory on GitHub",
+            "See OrderService.create and `src/api/`; TypeError shows up.\n```\nconst x = new InvoiceList()\n```",
+            &[],
+        );
+        assert!(has(&f, TermKind::Word, "javascript"));
+        assert!(!has(&f, TermKind::Identifier, "java_script"));
+        assert!(!has(&f, TermKind::Identifier, "git_hub"));
+        assert!(has(&f, TermKind::Identifier, "order_service"));
+        assert!(has(&f, TermKind::Identifier, "invoice_list"), "code fence");
+        assert!(has(&f, TermKind::Path, "src/api/"));
+        assert!(!has(&f, TermKind::Identifier, "src"));
     }
 
     #[test]

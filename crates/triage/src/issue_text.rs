@@ -311,6 +311,22 @@ pub fn normalize_path(tok: &str) -> Option<String> {
     Some(t.trim_start_matches('/').to_string())
 }
 
+/// A backticked directory (`src/api/`, `worker/billing`): no extension, at least one
+/// slash, path characters only; as `dir/` (one trailing slash).
+pub fn normalize_dir(span: &str) -> Option<String> {
+    let t = span.trim().trim_start_matches("./");
+    if !t.contains('/') || t.contains("://") || t.len() > 200 {
+        return None;
+    }
+    let d = t.trim_matches('/');
+    let last = d.rsplit('/').next().unwrap_or(d);
+    let ok = !d.is_empty()
+        && !last.contains('.')
+        && d.chars().all(|c| c.is_alphanumeric() || "/_-@".contains(c))
+        && d.split('/').all(|p| !p.is_empty());
+    ok.then(|| format!("{d}/"))
+}
+
 /// Removes a trailing `:line`, `:line:col` or ` +0x1d` (Go) from a location.
 fn strip_line_col(t: &str) -> &str {
     let mut t = t.split(" +0x").next().unwrap_or(t);
@@ -512,7 +528,9 @@ fn normalize_message(s: &str, keep_quotes: bool, quoted: &mut Vec<String>) -> St
     for tok in unquoted.split_whitespace() {
         let lower = tok.to_lowercase();
         let core = lower.trim_matches(|c: char| "()[]{},;".contains(c));
-        let normal = if core.contains('/') || core.contains('\\') {
+        let normal = if let Some(port) = host_port(core) {
+            port
+        } else if core.contains('/') || core.contains('\\') {
             match normalize_path(core) {
                 Some(p) => path_tail(&p, 1),
                 None => mask_numbers(&lower),
@@ -570,6 +588,19 @@ pub fn quoted_messages(span: &str, message_words: &[String], max_chars: usize) -
         }
     }
     out
+}
+
+/// `127.0.0.1:6379` → `<n>.<n>.<n>.<n>:6379`: the host varies between machines, the port
+/// is configuration (Redis vs Postgres) and tells two problems apart.
+fn host_port(t: &str) -> Option<String> {
+    let (host, port) = t.rsplit_once(':')?;
+    let host_ok = !host.is_empty()
+        && host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let port_ok = (2..=5).contains(&port.len()) && port.bytes().all(|c| c.is_ascii_digit());
+    (host_ok && port_ok).then(|| format!("{}:{port}", mask_numbers(host)))
 }
 
 /// `'…'` and `"…"` → `<str>` (values differ between reports); an apostrophe inside a
@@ -989,7 +1020,7 @@ mod tests {
         );
         assert_eq!(
             err("Error: connect ECONNREFUSED 127.0.0.1:5432").as_deref(),
-            Some("error: connect econnrefused <n>.<n>.<n>.<n>:<n>")
+            Some("error: connect econnrefused <n>.<n>.<n>.<n>:5432")
         );
         assert_eq!(
             err("  ValueError: invalid literal for int() with base 10: 'abc'").as_deref(),
@@ -1231,6 +1262,30 @@ mod tests {
             "a bare Error mid-line is prose"
         );
         assert_eq!(err("SomethingError:x"), None);
+        // Chained after another colon, a bare Error is the error.
+        assert_eq!(
+            err("[ioredis] Unhandled error event: Error: connect ECONNREFUSED 127.0.0.1:6379")
+                .as_deref(),
+            Some("error: connect econnrefused <n>.<n>.<n>.<n>:6379")
+        );
+        // Multi-byte characters right before a colon (a panic regression).
+        assert_eq!(
+            err("Einstellungen → Benachrichtigungen: untranslated strings"),
+            None
+        );
+        assert_eq!(err("→: Error: boom").as_deref(), Some("error: boom"));
+    }
+
+    #[test]
+    fn directories_in_backticks() {
+        assert_eq!(normalize_dir("src/api/").as_deref(), Some("src/api/"));
+        assert_eq!(
+            normalize_dir("./worker/billing").as_deref(),
+            Some("worker/billing/")
+        );
+        for no in ["src", "src/x.ts", "a//b", "http://x/y", "a b/c", "/"] {
+            assert_eq!(normalize_dir(no), None, "{no}");
+        }
     }
 
     #[test]

@@ -374,6 +374,10 @@ fn similarity(
 /// and `/home/u/app/src/x.ts` ~ `src/x.ts`).
 fn path_matches(changed: &str, mentioned: &str) -> bool {
     let (c, m) = (changed.to_lowercase(), mentioned.to_lowercase());
+    if let Some(dir) = m.strip_suffix('/') {
+        // A directory the issue names: the PR changes something under it.
+        return !dir.is_empty() && (c.starts_with(&m) || c.contains(&format!("/{dir}/")));
+    }
     let ends = |long: &str, short: &str| {
         long == short || (long.ends_with(short) && long[..long.len() - short.len()].ends_with('/'))
     };
@@ -536,6 +540,9 @@ mod tests {
         assert!(path_matches("src/x.ts", "home/u/app/src/x.ts"));
         assert!(!path_matches("src/services/myorders.ts", "orders.ts"));
         assert!(!path_matches("src/a.ts", ""));
+        assert!(path_matches("src/api/orders.ts", "src/api/"));
+        assert!(path_matches("web/src/api/orders.ts", "src/api/"));
+        assert!(!path_matches("src/apis/orders.ts", "src/api/"));
     }
 
     #[test]
