@@ -248,7 +248,7 @@ fn sort_value(item: &Value, key: SortKey) -> (u64, &str) {
     }
 }
 
-/// Standard base64 with padding, a newline after every [`BASE64_LINE`] characters
+/// Standard base64 with padding, a newline after every 60 characters
 /// (GitHub's contents layout, final newline included).
 pub fn base64_wrapped(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
