@@ -65,6 +65,7 @@ pub struct KindRules {
 pub struct TermWeights {
     pub identifier: f64,
     pub error: f64,
+    pub message: f64,
     pub frame: f64,
     pub path: f64,
     pub word: f64,
@@ -86,9 +87,9 @@ pub struct IssueScoring {
     pub score_weights: IssueScoreWeights,
     pub duplicate_threshold: f64,
     pub review_threshold: f64,
+    pub identical_threshold: f64,
+    pub min_shared_facts: usize,
     pub strong_frames_jaccard: f64,
-    pub specific_word_max_df_ratio: f64,
-    pub min_specific_share: f64,
     pub evidence_terms: usize,
 }
 
@@ -201,6 +202,7 @@ impl IssueRules {
         for (key, v) in [
             ("weights.identifier", w.identifier),
             ("weights.error", w.error),
+            ("weights.message", w.message),
             ("weights.frame", w.frame),
             ("weights.path", w.path),
             ("weights.word", w.word),
@@ -223,12 +225,8 @@ impl IssueRules {
             ("issues.score_weights.title", s.score_weights.title),
             ("issues.duplicate_threshold", s.duplicate_threshold),
             ("issues.review_threshold", s.review_threshold),
+            ("issues.identical_threshold", s.identical_threshold),
             ("issues.strong_frames_jaccard", s.strong_frames_jaccard),
-            (
-                "issues.specific_word_max_df_ratio",
-                s.specific_word_max_df_ratio,
-            ),
-            ("issues.min_specific_share", s.min_specific_share),
             ("links.mentioned_score", l.mentioned_score),
             ("links.branch_score", l.branch_score),
             ("links.suggested_threshold", l.suggested_threshold),
@@ -265,10 +263,13 @@ impl IssueRules {
                 return Err(invalid(format!("{key} must sum to 1.0, got {sum}")));
             }
         }
-        if s.review_threshold > s.duplicate_threshold {
+        if s.review_threshold > s.duplicate_threshold
+            || s.duplicate_threshold > s.identical_threshold
+        {
             return Err(invalid(format!(
-                "issues.review_threshold ({}) must not exceed issues.duplicate_threshold ({})",
-                s.review_threshold, s.duplicate_threshold
+                "issues.review_threshold ({}) ≤ duplicate_threshold ({}) ≤ identical_threshold ({}) \
+                 must hold: each must not exceed the next",
+                s.review_threshold, s.duplicate_threshold, s.identical_threshold
             )));
         }
         for (key, v) in [
@@ -277,6 +278,7 @@ impl IssueRules {
             ("text.max_error_chars", self.text.max_error_chars),
             ("index.max_keys", self.index.max_keys),
             ("issues.evidence_terms", s.evidence_terms),
+            ("issues.min_shared_facts", s.min_shared_facts),
             ("links.max_suggested", l.max_suggested),
             ("scope.max_phrase_words", self.scope.max_phrase_words),
         ] {
@@ -386,13 +388,13 @@ mod tests {
     #[test]
     fn invalid_values_name_their_key() {
         assert!(err("version: [").contains("issue_rules.yaml"));
-        assert!(err(&DEFAULT.replace("terms: 0.7", "terms: 0.8")).contains("issues.score_weights"));
+        assert!(err(&DEFAULT.replace("terms: 1.0", "terms: 0.8")).contains("issues.score_weights"));
         assert!(
-            err(&DEFAULT.replace("review_threshold: 0.30", "review_threshold: 0.90"))
+            err(&DEFAULT.replace("review_threshold: 0.20", "review_threshold: 0.90"))
                 .contains("must not exceed")
         );
         assert!(
-            err(&DEFAULT.replace("duplicate_threshold: 0.55", "duplicate_threshold: 1.55"))
+            err(&DEFAULT.replace("duplicate_threshold: 0.35", "duplicate_threshold: 1.55"))
                 .contains("issues.duplicate_threshold")
         );
         assert!(err(&DEFAULT.replace("max_keys: 64", "max_keys: 0")).contains("index.max_keys"));

@@ -36,6 +36,9 @@ pub struct IssueInput {
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TermKind {
     Error,
+    /// An error message without its type: the message part of an error line, or a quoted
+    /// sentence shaped like one (`upload unsupported kind: image/heic`).
+    Message,
     Frame,
     Identifier,
     Path,
@@ -48,6 +51,7 @@ impl TermKind {
     fn tag(self) -> u64 {
         match self {
             TermKind::Error => 101,
+            TermKind::Message => 107,
             TermKind::Frame => 102,
             TermKind::Identifier => 103,
             TermKind::Path => 104,
@@ -59,6 +63,7 @@ impl TermKind {
     pub fn as_str(self) -> &'static str {
         match self {
             TermKind::Error => "ERROR",
+            TermKind::Message => "MESSAGE",
             TermKind::Frame => "FRAME",
             TermKind::Identifier => "IDENTIFIER",
             TermKind::Path => "PATH",
@@ -71,7 +76,11 @@ impl TermKind {
     pub fn is_specific(self) -> bool {
         matches!(
             self,
-            TermKind::Error | TermKind::Frame | TermKind::Identifier | TermKind::Path
+            TermKind::Error
+                | TermKind::Message
+                | TermKind::Frame
+                | TermKind::Identifier
+                | TermKind::Path
         )
     }
 }
@@ -388,6 +397,9 @@ fn scan_line(
     let mut mode = mode;
     if let Some(e) = normalize_error(line, next, ctx.max_error_chars) {
         acc.add(TermKind::Error, e.text, mode.title);
+        if let Some(m) = e.message {
+            acc.add(TermKind::Message, m, mode.title);
+        }
         for q in e.quoted {
             acc.add(TermKind::Identifier, q, mode.title);
         }
@@ -477,7 +489,7 @@ fn is_pascal_word(t: &str) -> bool {
 fn code_span(ctx: &TextCtx, acc: &mut Acc, span: &str, title: bool) {
     let span = span.trim();
     for m in issue_text::quoted_messages(span, &ctx.message_words, ctx.max_error_chars) {
-        acc.add(TermKind::Error, m, title);
+        acc.add(TermKind::Message, m, title);
     }
     if let Some(p) = normalize_path(span) {
         add_path(acc, &p, title);

@@ -15,11 +15,14 @@
 //! weights are non-negative, so the score is within [0, 1]. Common terms (large `df`) get
 //! a small idf and count little; errors, frames, identifiers and paths weigh most (`kind`).
 //!
-//! Categories (precision first): DUPLICATE when `score ≥ duplicate_threshold` and the
-//! shared mass is not carried by plain words alone (`specific_share ≥ min_specific_share`),
-//! or when the two share a normalised error line and their stack frames overlap
-//! (`frames ≥ strong_frames_jaccard`) at `score ≥ review_threshold`; RELATED at
-//! `score ≥ review_threshold`; else NOT_RELATED. Two reports of one bug report the same
+//! Categories (precision first): DUPLICATE when `score ≥ identical_threshold` (a
+//! re-post), or `score ≥ duplicate_threshold` with at least `min_shared_facts` distinct
+//! shared *facts* — errors/messages, frames, identifiers, paths; a path's variants and an
+//! error's message count once — so shared words alone never make a duplicate, nor does one
+//! shared function name (two bugs in one function are common); or when the two share an
+//! error line and their stack frames overlap (`frames ≥ strong_frames_jaccard`, with the
+//! facts) at `score ≥ review_threshold`. RELATED at `score ≥ review_threshold`; else
+//! NOT_RELATED. Two reports of one bug report the same
 //! error, so a DUPLICATE becomes RELATED when both report errors and share none, or share
 //! an error raised in different code (both have stack frames, none shared). A bug report
 //! paired with a feature request is lowered one step.
@@ -150,6 +153,8 @@ pub struct IssueScores {
     pub frames: Option<f64>,
     /// Share of the shared weight carried by specific terms (not plain words or labels).
     pub specific_share: f64,
+    /// Distinct shared specific facts (a path's variants and an error's message count once).
+    pub shared_facts: usize,
 }
 
 /// A term both sides contain, with its contribution to the terms cosine.
@@ -195,6 +200,7 @@ fn local_weight(w: &TermWeights, t: &Term) -> f64 {
 pub(crate) fn kind_weight(w: &TermWeights, kind: TermKind) -> f64 {
     match kind {
         TermKind::Error => w.error,
+        TermKind::Message => w.message,
         TermKind::Frame => w.frame,
         TermKind::Identifier => w.identifier,
         TermKind::Path => w.path,
@@ -286,17 +292,29 @@ fn title_cosine(
     Some((dot / (a.title_norm * b.title_norm)).clamp(0.0, 1.0))
 }
 
-/// Is a shared term specific evidence? Errors, frames, identifiers and paths are; a plain
-/// word is when it is rare in a corpus large enough to tell (df/N ≤ ratio, N ≥ 1/ratio).
-pub(crate) fn is_specific(t: &Term, stats: &dyn TermStats, max_df_ratio: f64) -> bool {
-    if t.kind.is_specific() {
-        return true;
-    }
-    if t.kind != TermKind::Word || max_df_ratio <= 0.0 {
-        return false;
-    }
-    let n = stats.documents() as f64;
-    n * max_df_ratio >= 1.0 && (stats.document_frequency(t.key()) as f64) <= n * max_df_ratio
+/// Distinct shared facts: specific shared terms, counting a path's `dir/file` and file
+/// name once and an error line and its message once.
+pub(crate) fn shared_facts(a: &IssueFingerprint, pairs: &[(usize, usize)]) -> usize {
+    let mut facts: Vec<(u8, &str)> = pairs
+        .iter()
+        .map(|&(i, _)| &a.terms[i])
+        .filter(|t| t.kind.is_specific())
+        .map(|t| match t.kind {
+            TermKind::Path => {
+                let p = t.text.trim_end_matches('/');
+                (0, p.rsplit('/').next().unwrap_or(p))
+            }
+            TermKind::Error | TermKind::Message => (
+                1,
+                t.text.split_once(": ").map_or(t.text.as_str(), |(_, m)| m),
+            ),
+            TermKind::Frame => (2, t.text.as_str()),
+            _ => (3, t.text.as_str()),
+        })
+        .collect();
+    facts.sort_unstable();
+    facts.dedup();
+    facts.len()
 }
 
 /// Scores and category of a pair (no evidence).
@@ -309,7 +327,7 @@ pub(crate) fn score(
     let wa = weigh(&rules.weights, a, stats);
     let wb = weigh(&rules.weights, b, stats);
     let pairs = shared(a, b);
-    score_weighted(rules, &wa, &wb, &pairs, stats)
+    score_weighted(rules, &wa, &wb, &pairs)
 }
 
 fn score_weighted(
@@ -317,7 +335,6 @@ fn score_weighted(
     wa: &Weighted<'_>,
     wb: &Weighted<'_>,
     pairs: &[(usize, usize)],
-    stats: &dyn TermStats,
 ) -> (IssueCategory, f64, IssueScores, Vec<String>) {
     let (a, b) = (wa.fp, wb.fp);
     let s = &rules.issues;
@@ -327,10 +344,11 @@ fn score_weighted(
     for &(i, j) in pairs {
         let c = wa.w[i] * wb.w[j];
         dot += c;
-        if is_specific(&a.terms[i], stats, s.specific_word_max_df_ratio) {
+        if a.terms[i].kind.is_specific() {
             specific += c;
         }
     }
+    let facts = shared_facts(a, pairs);
     if wa.norm > 0.0 || wb.norm > 0.0 {
         scores.terms = Some(if wa.norm > 0.0 && wb.norm > 0.0 {
             (dot / (wa.norm * wb.norm)).clamp(0.0, 1.0)
@@ -340,6 +358,7 @@ fn score_weighted(
     }
     scores.title = title_cosine(&rules.weights, wa, wb, pairs);
     scores.specific_share = if dot > 0.0 { specific / dot } else { 0.0 };
+    scores.shared_facts = facts;
     if !a.frames.is_empty() || !b.frames.is_empty() {
         scores.frames = crate::setops::jaccard(&a.frames, &b.frames);
     }
@@ -374,17 +393,22 @@ fn score_weighted(
     let different_errors = errors_a && errors_b && !shared_error;
     let different_code =
         shared_error && !a.frames.is_empty() && !b.frames.is_empty() && scores.frames == Some(0.0);
-    let mut category = if score >= s.duplicate_threshold
-        && specific > 0.0
-        && scores.specific_share >= s.min_specific_share
-    {
+    let enough_facts = facts >= s.min_shared_facts;
+    let mut category = if score >= s.identical_threshold {
+        notes.push("near-identical text".to_string());
         IssueCategory::Duplicate
-    } else if strong && score >= s.review_threshold {
+    } else if score >= s.duplicate_threshold && enough_facts {
+        IssueCategory::Duplicate
+    } else if strong && enough_facts && score >= s.review_threshold {
         notes.push("same error line and overlapping stack frames".to_string());
         IssueCategory::Duplicate
     } else if score >= s.review_threshold {
         if score >= s.duplicate_threshold {
-            notes.push("only generic words are shared: at most RELATED".to_string());
+            notes.push(format!(
+                "{facts} shared specific facts (errors, frames, identifiers, paths), {} needed: \
+                 shared words alone are at most RELATED",
+                s.min_shared_facts
+            ));
         }
         IssueCategory::Related
     } else {
@@ -423,7 +447,7 @@ pub fn compare(
     let wa = weigh(&rules.weights, a, stats);
     let wb = weigh(&rules.weights, b, stats);
     let pairs = shared(a, b);
-    let (category, score, scores, notes) = score_weighted(rules, &wa, &wb, &pairs, stats);
+    let (category, score, scores, notes) = score_weighted(rules, &wa, &wb, &pairs);
     let mut evidence = evidence(&wa, &wb, &pairs, rules.issues.evidence_terms);
     evidence.title_similarity = scores.title.unwrap_or(0.0);
     evidence.notes = notes;
@@ -603,15 +627,98 @@ mod tests {
         );
         let b = e.fp(
             2,
-            "The login page is slow sometimes",
-            "When I open the login page it is slow and the page shows a spinner.",
+            "Slow login page",
+            "The login form takes ten seconds before the spinner goes away.",
             &[],
         );
         let s = background(&e, &[&a, &b]);
         let c = compare(&e.rules, &a, &b, &s);
-        assert!(c.score > 0.9, "{c:#?}");
+        assert!(c.score >= e.rules.issues.duplicate_threshold, "{c:#?}");
+        assert!(c.score < e.rules.issues.identical_threshold, "{c:#?}");
         assert_eq!(c.category, IssueCategory::Related, "{c:#?}");
-        assert!(c.evidence.notes.iter().any(|n| n.contains("generic")));
+        assert!(
+            c.evidence
+                .notes
+                .iter()
+                .any(|n| n.contains("shared words alone"))
+        );
+    }
+
+    #[test]
+    fn one_shared_function_is_not_enough_but_a_repost_is() {
+        let e = env();
+        let a = e.fp(
+            1,
+            "formatDueDate ignores the locale",
+            "`formatDueDate` always formats with en-US.",
+            &[],
+        );
+        let b = e.fp(
+            2,
+            "formatDueDate uses UTC",
+            "`formatDueDate` converts to UTC first, so the day is off.",
+            &[],
+        );
+        let s = background(&e, &[&a, &b]);
+        let c = compare(&e.rules, &a, &b, &s);
+        assert_ne!(c.category, IssueCategory::Duplicate, "{c:#?}");
+        assert_eq!(c.scores.shared_facts, 1);
+        let repost = e.fp(
+            3,
+            "formatDueDate ignores the locale",
+            "`formatDueDate` always formats with en-US.",
+            &[],
+        );
+        let c = compare(&e.rules, &a, &repost, &s);
+        assert_eq!(c.category, IssueCategory::Duplicate, "{c:#?}");
+        assert!(
+            c.evidence
+                .notes
+                .iter()
+                .any(|n| n.contains("near-identical"))
+        );
+    }
+
+    #[test]
+    fn different_errors_cap_at_related() {
+        let e = env();
+        let trace = "  File \"/app/worker/payment/reconcile.py\", line 9, in reconcile_batch\n  File \"/app/worker/payment/reconcile.py\", line 30, in average_amount";
+        let a = e.fp(
+            1,
+            "reconcile_batch crashes",
+            &format!("{trace}\nZeroDivisionError: division by zero"),
+            &[],
+        );
+        let b = e.fp(
+            2,
+            "reconcile_batch crashes",
+            &format!("{trace}\nKeyError: 'currency'"),
+            &[],
+        );
+        let s = background(&e, &[&a, &b]);
+        let c = compare(&e.rules, &a, &b, &s);
+        assert_eq!(c.category, IssueCategory::Related, "{c:#?}");
+        assert!(
+            c.evidence
+                .notes
+                .iter()
+                .any(|n| n.contains("not the same one"))
+        );
+        // The same error raised in different code.
+        let a = e.fp(
+            3,
+            "x",
+            "TypeError: boom happened here\n    at renderCart (/app/src/cart.ts:1:1)",
+            &[],
+        );
+        let b = e.fp(
+            4,
+            "x",
+            "TypeError: boom happened here\n    at buildInvoice (/app/src/invoice.ts:1:1)",
+            &[],
+        );
+        let c = compare(&e.rules, &a, &b, &s);
+        assert_ne!(c.category, IssueCategory::Duplicate, "{c:#?}");
     }
 
     #[test]
@@ -626,7 +733,7 @@ mod tests {
         let b = e.fp(
             2,
             "CSV export loses header row",
-            "exportCsv() drops the first (header) row since 2.3",
+            "exportCsv() in src/export/csv.ts drops the first (header) row since 2.3",
             &[],
         );
         let c = e.fp(
@@ -684,15 +791,22 @@ mod tests {
     }
 
     #[test]
-    fn rare_words_count_as_specific_in_a_large_corpus_only() {
+    fn shared_facts_collapse_variants() {
         let e = env();
-        let t = e.fp(1, "zanzibar", "", &[]);
-        let term = &t.terms[0];
-        let big = CorpusStats::from_counts(1000, [(term.key(), 3)]);
-        assert!(is_specific(term, &big, 0.02));
-        let common = CorpusStats::from_counts(1000, [(term.key(), 300)]);
-        assert!(!is_specific(term, &common, 0.02));
-        let tiny = CorpusStats::from_counts(10, [(term.key(), 1)]);
-        assert!(!is_specific(term, &tiny, 0.02));
+        let a = e.fp(
+            1,
+            "x",
+            "TypeError: cannot read x of y\nsee src/a/b.ts and `fooBar`",
+            &[],
+        );
+        let b = e.fp(
+            2,
+            "x",
+            "`cannot read x of y` in b.ts (services/x/a/b.ts) with `fooBar`",
+            &[],
+        );
+        let pairs = shared(&a, &b);
+        // The message, the path (as b.ts and a/b.ts) and the identifier: three facts.
+        assert_eq!(shared_facts(&a, &pairs), 3, "{a:#?}\n{b:#?}");
     }
 }

@@ -468,6 +468,10 @@ fn embedded_error(t: &str) -> Option<&str> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorLine {
     pub text: String,
+    /// The message without the error type (`cannot read properties of undefined
+    /// (reading <str>)`) when it has at least three words: what a report quoting the
+    /// message without its type shares with this one.
+    pub message: Option<String>,
     pub quoted: Vec<String>,
 }
 
@@ -513,7 +517,15 @@ pub fn normalize_error(line: &str, next: Option<&str>, max_chars: usize) -> Opti
     let text: String = text.chars().take(max_chars).collect();
     quoted.sort_unstable();
     quoted.dedup();
-    Some(ErrorLine { text, quoted })
+    let message = text
+        .split_once(": ")
+        .map(|(_, m)| m.trim().to_string())
+        .filter(|m| m.split_whitespace().count() >= 3);
+    Some(ErrorLine {
+        text,
+        message,
+        quoted,
+    })
 }
 
 /// The message part of [`normalize_error`]. With `keep_quotes`, quoted text is kept as
