@@ -18,7 +18,10 @@ use chrono::{DateTime, Utc};
 use clawtriage::fake_github::{FakeConfig, FakeGithub};
 use clawtriage::scan::engine::Engine;
 use clawtriage::scan::ingest;
-use clawtriage::scan::source::{ChangedFile, Listing, PrSource, SourceError, SourceUsage};
+use clawtriage::scan::source::{
+    ChangedFile, IssueListing, Listing, PrSource, SourceError, SourceUsage,
+};
+use clawtriage::storage::issues::IssueUpsert;
 use clawtriage::storage::prs::{self, PrUpsert};
 use clawtriage::storage::repos::{self, RepoUpsert};
 use clawtriage::testing::free_port;
@@ -393,6 +396,28 @@ impl PrSource for MemorySource {
             .get(&number)
             .cloned()
             .ok_or_else(|| SourceError::Permanent(format!("no PR #{number}")))
+    }
+
+    async fn open_issues(&self, _: &str, _: &str) -> Result<IssueListing, SourceError> {
+        Err(SourceError::Permanent("not used".into()))
+    }
+
+    async fn recently_closed_issues(
+        &self,
+        _: &str,
+        _: &str,
+        _: DateTime<Utc>,
+    ) -> Result<Vec<IssueUpsert>, SourceError> {
+        Ok(Vec::new())
+    }
+
+    async fn file_contents(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+    ) -> Result<Option<String>, SourceError> {
+        Ok(None)
     }
 
     fn usage(&self) -> SourceUsage {

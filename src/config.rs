@@ -155,6 +155,10 @@ pub struct Config {
     #[arg(long, env = "TRIAGE_CONFIG_DIR")]
     pub triage_config_dir: Option<PathBuf>,
 
+    /// Path of the vision document in each repository, read by the scope assist.
+    #[arg(long, env = "VISION_PATH", default_value = "VISION.md", value_parser = parse_repo_path)]
+    pub vision_path: String,
+
     /// Cron expression (UTC) for the built-in scan schedule, e.g. `0 * * * *` (optional).
     #[arg(long, env = "SCAN_SCHEDULE", value_parser = parse_schedule)]
     pub scan_schedule: Option<Schedule>,
@@ -335,6 +339,27 @@ fn parse_namespace(raw: &str) -> Result<String, String> {
     }
 }
 
+/// A file path inside a repository: relative, `/`-separated, no `.` or `..` parts.
+fn parse_repo_path(raw: &str) -> Result<String, String> {
+    let valid = !raw.is_empty()
+        && raw.len() <= 256
+        && raw.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        });
+    if valid {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "expected a relative path like docs/VISION.md ([A-Za-z0-9._-] parts), got `{raw}`"
+        ))
+    }
+}
+
 fn parse_port(raw: &str) -> Result<u16, String> {
     match raw.trim().parse::<u16>() {
         Ok(port) if port > 0 => Ok(port),
@@ -401,6 +426,24 @@ mod tests {
         assert!(parse_repo_list("acme").is_err());
         assert!(parse_repo_list("acme/web app").is_err());
         assert!(parse_repo_list("a/b/c").is_err());
+    }
+
+    #[test]
+    fn repo_paths_must_stay_inside_the_repository() {
+        assert_eq!(parse_repo_path("VISION.md").as_deref(), Ok("VISION.md"));
+        assert!(parse_repo_path("docs/vision-2025.md").is_ok());
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a//b",
+            "a/./b",
+            "a b",
+            "a?b",
+        ] {
+            assert!(parse_repo_path(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::GithubClient;
-use crate::scan::source::{ChangedFile, Listing, PrSource, SourceError, SourceUsage};
+use super::GithubError;
+use crate::scan::source::{ChangedFile, IssueListing, Listing, PrSource, SourceError, SourceUsage};
+use crate::storage::issues::IssueUpsert;
 use crate::storage::prs::PrUpsert;
 use crate::storage::repos::RepoUpsert;
 
@@ -45,6 +47,38 @@ impl PrSource for GithubClient {
             .into_iter()
             .map(|f| f.file)
             .collect())
+    }
+
+    async fn open_issues(&self, owner: &str, repo: &str) -> Result<IssueListing, SourceError> {
+        match self.list_open_issues(owner, repo, None).await {
+            // 410: the repository has issues turned off.
+            Err(GithubError::NotFound { .. }) => Ok(IssueListing {
+                issues: Vec::new(),
+                complete: true,
+            }),
+            other => Ok(other?),
+        }
+    }
+
+    async fn recently_closed_issues(
+        &self,
+        owner: &str,
+        repo: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<IssueUpsert>, SourceError> {
+        match self.list_recently_closed_issues(owner, repo, since).await {
+            Err(GithubError::NotFound { .. }) => Ok(Vec::new()),
+            other => Ok(other?),
+        }
+    }
+
+    async fn file_contents(
+        &self,
+        owner: &str,
+        repo: &str,
+        path: &str,
+    ) -> Result<Option<String>, SourceError> {
+        Ok(GithubClient::file_contents(self, owner, repo, path).await?)
     }
 
     fn usage(&self) -> SourceUsage {

@@ -40,10 +40,40 @@ pub struct Scored {
     pub evidence: serde_json::Value,
 }
 
+/// A PR as the pure engine takes it.
+pub fn pr_input(
+    number: i32,
+    title: &str,
+    body: Option<&str>,
+    files: &[ChangedFile],
+) -> triage::PrInput {
+    triage::PrInput {
+        number: u64::try_from(number).unwrap_or_default(),
+        title: title.to_owned(),
+        body: body.map(str::to_owned),
+        files: files
+            .iter()
+            .map(|f| triage::FileInput {
+                path: f.path.clone(),
+                previous_path: f.previous_path.clone(),
+                status: f.status.clone(),
+                additions: f.additions,
+                deletions: f.deletions,
+                patch: f.patch.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Where a repository's vision document is, unless `VISION_PATH` says otherwise.
+pub const DEFAULT_VISION_PATH: &str = "VISION.md";
+
 /// The engine with the versions stored next to everything it produces.
 #[derive(Debug)]
 pub struct Engine {
     inner: triage::Engine,
+    issues: triage::IssueEngine,
+    vision_path: String,
     versions: EngineVersions,
     rules_text: String,
     thresholds_text: String,
@@ -56,6 +86,7 @@ impl Engine {
         Self::from_texts(
             triage::engine::DEFAULT_CLASSIFICATION_RULES.to_owned(),
             triage::engine::DEFAULT_THRESHOLDS.to_owned(),
+            triage::issue_engine::DEFAULT_ISSUE_RULES,
         )
     }
 
@@ -81,13 +112,23 @@ impl Engine {
             triage::engine::DEFAULT_CLASSIFICATION_RULES,
         )?;
         let thresholds = read("thresholds.yaml", triage::engine::DEFAULT_THRESHOLDS)?;
-        Self::from_texts(rules, thresholds)
+        let issue_rules = read(
+            "issue_rules.yaml",
+            triage::issue_engine::DEFAULT_ISSUE_RULES,
+        )?;
+        Self::from_texts(rules, thresholds, &issue_rules)
             .map_err(|e| anyhow::anyhow!("TRIAGE_CONFIG_DIR ({}): {e:#}", dir.display()))
     }
 
-    fn from_texts(rules_text: String, thresholds_text: String) -> anyhow::Result<Self> {
+    fn from_texts(
+        rules_text: String,
+        thresholds_text: String,
+        issue_rules: &str,
+    ) -> anyhow::Result<Self> {
         let inner = triage::Engine::from_yaml(&rules_text, &thresholds_text)
             .map_err(|e| anyhow::anyhow!("the triage configuration is invalid: {e}"))?;
+        let issues = triage::IssueEngine::from_yaml(issue_rules)
+            .map_err(|e| anyhow::anyhow!("the issue configuration is invalid: {e}"))?;
         let v = inner.versions();
         let versions = EngineVersions {
             signature: version_number(&v.signature),
@@ -96,6 +137,8 @@ impl Engine {
         };
         Ok(Self {
             inner,
+            issues,
+            vision_path: DEFAULT_VISION_PATH.to_owned(),
             versions,
             rules_text,
             thresholds_text,
@@ -123,6 +166,23 @@ impl Engine {
         &self.inner.thresholds().publishing
     }
 
+    /// Reads the vision document from `path` in each repository instead of `VISION.md`.
+    #[must_use]
+    pub fn with_vision_path(mut self, path: &str) -> Self {
+        path.clone_into(&mut self.vision_path);
+        self
+    }
+
+    /// Where the vision document is in each repository.
+    pub fn vision_path(&self) -> &str {
+        &self.vision_path
+    }
+
+    /// The issue engine: issue fingerprints, PR ↔ issue links, scope.
+    pub fn issues(&self) -> &triage::IssueEngine {
+        &self.issues
+    }
+
     /// The pure engine.
     pub fn inner(&self) -> &triage::Engine {
         &self.inner
@@ -136,22 +196,7 @@ impl Engine {
         body: Option<&str>,
         files: &[ChangedFile],
     ) -> Analysed {
-        let input = triage::PrInput {
-            number: u64::try_from(number).unwrap_or_default(),
-            title: title.to_owned(),
-            body: body.map(str::to_owned),
-            files: files
-                .iter()
-                .map(|f| triage::FileInput {
-                    path: f.path.clone(),
-                    previous_path: f.previous_path.clone(),
-                    status: f.status.clone(),
-                    additions: f.additions,
-                    deletions: f.deletions,
-                    patch: f.patch.clone(),
-                })
-                .collect(),
-        };
+        let input = pr_input(number, title, body, files);
         let fp = self.inner.fingerprint(&input);
         let keys = self.inner.index_keys(&fp);
         // GitHub lists a path once per PR; keep the first should a malformed answer

@@ -126,6 +126,24 @@ pub async fn run(
         .insert(pr.id, &pr.head_sha, Arc::clone(&analysed.decoded));
 
     let edges = score_candidates(db, engine, repo.id, &pr, &analysed.keys).await?;
+    // Links to issues and the scope verdict, from inputs kept for later recomputation.
+    // Before the outcome: a failure here retries the whole (idempotent) ingest.
+    let head_ref = prs::head_ref(db, pr.id)
+        .await
+        .map_err(JobFailure::transient)?;
+    let (link_input, scope_input) = super::issues::text_inputs(
+        &super::engine::pr_input(pr.number, &pr.title, pr.body.as_deref(), &files),
+        head_ref.as_deref(),
+        &format!("{}/{}", repo.owner, repo.name),
+        &analysed.decoded,
+    );
+    let inputs = crate::storage::issue_analysis::PrTextInputs {
+        pr_id: pr.id,
+        head_sha: pr.head_sha.clone(),
+        link_input: serde_json::to_value(&link_input).map_err(JobFailure::permanent)?,
+        scope_input: serde_json::to_value(&scope_input).map_err(JobFailure::permanent)?,
+    };
+    super::issues::relate_pr(db, engine, &repo, &inputs).await?;
     // The PR counts as analysed only together with its edges, so the ingest that
     // completes a scan sees every edge when it rebuilds the duplicate sets.
     let degraded = analysed.degraded_reasons.join("; ");

@@ -125,6 +125,18 @@ async fn list_and_enqueue(
         .await
         .map_err(JobFailure::transient)?;
 
+    // Issues before the PR ingests start, so each PR is linked against them.
+    let issues = super::issues::sync(db, source, engine, &repo, since).await?;
+    tracing::info!(
+        issues.listed = issues.listed,
+        issues.analysed = issues.analysed,
+        vision.changed = issues.vision_changed,
+        prs.related = issues.prs_related,
+        "Issues of {}/{}",
+        repo.owner,
+        repo.name
+    );
+
     let candidates: Vec<_> = open.iter().chain(&merged).collect();
     let ids: Vec<i64> = candidates.iter().map(|p| p.id).collect();
     let done = analyses::analysed_at_current_head(db, &ids, engine.versions())

@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod fingerprints;
 pub mod ingest;
+pub mod issues;
 pub mod listing;
 pub mod publish;
 pub mod report;

@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 
+pub use crate::github::issues::IssueListing;
+use crate::storage::issues::IssueUpsert;
 use crate::storage::prs::PrUpsert;
 use crate::storage::repos::RepoUpsert;
 
@@ -95,6 +97,30 @@ pub trait PrSource: Send + Sync {
         repo: &str,
         number: i32,
     ) -> impl Future<Output = Result<Vec<ChangedFile>, SourceError>> + Send;
+
+    /// Open issues (not PRs), newest first; `complete` is false when the listing was cut
+    /// short. A repository with issues turned off has none.
+    fn open_issues(
+        &self,
+        owner: &str,
+        repo: &str,
+    ) -> impl Future<Output = Result<IssueListing, SourceError>> + Send;
+
+    /// Issues closed since `since`.
+    fn recently_closed_issues(
+        &self,
+        owner: &str,
+        repo: &str,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<IssueUpsert>, SourceError>> + Send;
+
+    /// A text file of the default branch (the vision document), `None` when absent.
+    fn file_contents(
+        &self,
+        owner: &str,
+        repo: &str,
+        path: &str,
+    ) -> impl Future<Output = Result<Option<String>, SourceError>> + Send;
 
     /// Usage so far.
     fn usage(&self) -> SourceUsage;

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod edges;
 pub mod feedback;
 pub mod index;
+pub mod issue_analysis;
 pub mod issues;
 pub mod prs;
 pub mod publications;

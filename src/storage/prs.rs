@@ -210,6 +210,15 @@ pub async fn by_ids(db: impl PgExecutor<'_>, ids: &[i64]) -> Result<Vec<PrRow>, 
     .await
 }
 
+/// The head branch of a PR (`fix/123-foo` names issue 123).
+pub async fn head_ref(db: impl PgExecutor<'_>, pr_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT head_ref FROM pull_requests WHERE id = $1")
+        .bind(pr_id)
+        .fetch_optional(db)
+        .await
+        .map(Option::flatten)
+}
+
 /// Records the outcome of an analysis of `head_sha`, unless the PR has moved on to
 /// another head meanwhile (then the newer head's ingest owns the status).
 pub async fn set_analysis_outcome(

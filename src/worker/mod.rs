@@ -61,7 +61,8 @@ impl JobContext {
     /// The context of a worker process: the built-in engine (its rules recorded in
     /// Postgres) and a GitHub client whose ETag memory lives in Postgres.
     pub async fn new(config: Arc<Config>, services: Services) -> anyhow::Result<Self> {
-        let engine = Engine::load(config.triage_config_dir.as_deref())?;
+        let engine = Engine::load(config.triage_config_dir.as_deref())?
+            .with_vision_path(&config.vision_path);
         let (rules, thresholds) = engine.config_texts();
         crate::storage::analyses::record_config(
             &services.db,
