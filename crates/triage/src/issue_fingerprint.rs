@@ -794,7 +794,7 @@ mod tests {
              at Module._compile (/app/node_modules/x/index.js:1:1)\n    at run (/app/src/run.ts:3:3)",
             &[],
         );
-        assert_eq!(texts(&f, TermKind::Frame), vec!["run@src/run"]);
+        assert_eq!(texts(&f, TermKind::Frame), vec!["run@run"]);
     }
 
     #[test]

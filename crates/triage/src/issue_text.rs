@@ -100,9 +100,12 @@ const SOURCE_EXTENSIONS: &[&str] = &[
 
 /// Longest word, identifier or path component kept (longer tokens are data, not names).
 const MAX_TOKEN_CHARS: usize = 64;
-/// Path components kept from a frame's file: drops machine-specific and build-directory
-/// prefixes (`/home/u/app/src/`, `/app/dist/`).
-const FRAME_FILE_COMPONENTS: usize = 2;
+/// Path components kept from a frame's file after its source/build root.
+const FRAME_FILE_COMPONENTS: usize = 3;
+/// Source and build roots: a frame's file is taken below the last of them, so
+/// `/home/u/app/src/services/billing.ts` and `/app/dist/services/billing.js` agree while
+/// `tools/warehouse/cmd/main.go` and `tools/export/cmd/main.go` stay apart.
+const FRAME_ROOTS: &[&str] = &["src", "dist", "build", "lib", "out", "app", "target", "bin"];
 /// Source and compiled extensions of one module (`billing.ts` runs as `billing.js`).
 const MODULE_EXTENSIONS: &[&str] = &[
     "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "py", "pyc", "rs", "go", "java", "class",
@@ -814,7 +817,18 @@ fn frame(func: &str, loc: &str) -> Option<(Frame, String)> {
         .trim_start_matches("webpack:///")
         .trim_start_matches("webpack://");
     let loc = strip_line_col(loc).replace('\\', "/");
-    let mut file = path_tail(loc.trim_start_matches("./"), FRAME_FILE_COMPONENTS);
+    let parts: Vec<&str> = loc
+        .trim_start_matches("./")
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
+    // Below the last root, keeping at least the file name.
+    let last = parts.len().saturating_sub(1);
+    let below = parts[..last]
+        .iter()
+        .rposition(|p| FRAME_ROOTS.contains(&p.to_ascii_lowercase().as_str()))
+        .map_or(0, |i| i + 1);
+    let mut file = path_tail(&parts[below..].join("/"), FRAME_FILE_COMPONENTS);
     if let Some((stem, ext)) = file.rsplit_once('.')
         && MODULE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
         && !stem.is_empty()
@@ -1155,7 +1169,7 @@ mod tests {
         );
         assert_eq!(
             parse_frame("    at /app/src/index.js:10:5", None, None),
-            fr("<anonymous>", "src/index")
+            fr("<anonymous>", "index")
         );
         assert_eq!(
             parse_frame(
@@ -1183,7 +1197,7 @@ mod tests {
                 None,
                 Some("\t/home/u/webapp/internal/orders/service.go:42 +0x1d")
             ),
-            fr("orders.(*service).create", "orders/service")
+            fr("orders.(*service).create", "internal/orders/service")
         );
         assert_eq!(
             parse_frame(
@@ -1191,7 +1205,7 @@ mod tests {
                 None,
                 Some("\t/home/u/webapp/internal/orders/service.go:42 +0x1d")
             ),
-            fr("orders.(*service).create", "orders/service")
+            fr("orders.(*service).create", "internal/orders/service")
         );
         assert_eq!(
             parse_frame("main.main()", None, Some("\t/src/cmd/main.go:12 +0x25")),
@@ -1203,7 +1217,7 @@ mod tests {
                 Some("   3: webapp::orders::create::h1a2b3c4d5e6f7a8b"),
                 None
             ),
-            fr("webapp::orders::create", "src/orders")
+            fr("webapp::orders::create", "orders")
         );
         for no in [
             "at the moment it fails",
@@ -1233,6 +1247,17 @@ mod tests {
             None,
         );
         assert_eq!(dev, prod);
+        let a = parse_frame(
+            "main.main()",
+            None,
+            Some("\t/build/webapp/tools/warehouse/cmd/main.go:19 +0x45"),
+        );
+        let b = parse_frame(
+            "main.main()",
+            None,
+            Some("\t/build/webapp/tools/export/cmd/main.go:31 +0x2a5"),
+        );
+        assert_ne!(a, b, "entry points of two tools");
         assert_eq!(
             parse_frame(
                 "    at Layer.handle [as handle_request] (/x/layer.js:95:5)",
