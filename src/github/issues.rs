@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::error::GithubError;
 use super::model::{ContentFile, Issue};
 use super::ops::{MAX_CLOSED_PAGES, PER_PAGE, parse, repo_path};
-use super::transport::{Auth, Call};
-use super::{GithubClient, Mode};
+use super::transport::Call;
+use super::GithubClient;
 use crate::storage::issues::IssueUpsert;
 
 /// Safety bound of an open-issue listing. PRs share the listing (and its pages), so this
@@ -43,7 +43,7 @@ impl GithubClient {
         max: Option<usize>,
     ) -> Result<IssueListing, GithubError> {
         let path = repo_path(owner, repo)?;
-        let auth = self.read_auth(owner, repo).await?;
+        let auth = self.auth_for(owner, repo).await?;
         let mut url = self.url(&format!(
             "{path}/issues?state=open&sort=created&direction=desc&per_page={PER_PAGE}"
         ));
@@ -92,7 +92,7 @@ impl GithubClient {
         since: DateTime<Utc>,
     ) -> Result<Vec<IssueUpsert>, GithubError> {
         let path = repo_path(owner, repo)?;
-        let auth = self.read_auth(owner, repo).await?;
+        let auth = self.auth_for(owner, repo).await?;
         let since_param = since.format("%Y-%m-%dT%H:%M:%SZ");
         let mut url = self.url(&format!(
             "{path}/issues?state=closed&sort=updated&direction=desc&since={since_param}&per_page={PER_PAGE}"
@@ -125,7 +125,7 @@ impl GithubClient {
         number: i32,
     ) -> Result<Option<IssueUpsert>, GithubError> {
         let path = format!("{}/issues/{number}", repo_path(owner, repo)?);
-        let auth = self.read_auth(owner, repo).await?;
+        let auth = self.auth_for(owner, repo).await?;
         let answer = self.execute(&Call::get(self.url(&path), auth)).await?;
         let issue = parse::<Issue>(&path, &answer.body)?;
         Ok((!issue.is_pull_request()).then(|| issue.into()))
@@ -145,7 +145,7 @@ impl GithubClient {
         let base = repo_path(owner, repo)?;
         check_file_path(&base, path)?;
         let api_path = format!("{base}/contents/{path}");
-        let auth = self.read_auth(owner, repo).await?;
+        let auth = self.auth_for(owner, repo).await?;
         let answer = match self.execute(&Call::get(self.url(&api_path), auth)).await {
             Ok(answer) => answer,
             Err(GithubError::NotFound { .. }) => return Ok(None),
@@ -192,25 +192,6 @@ impl GithubClient {
                 );
                 Ok(None)
             }
-        }
-    }
-
-    /// Credentials for reading a repository in the client's mode: the same choice as
-    /// the PR operations make (`ops.rs` keeps its own copy private to that module).
-    async fn read_auth(&self, owner: &str, repo: &str) -> Result<Auth, GithubError> {
-        match self.inner.mode {
-            Mode::Public => Ok(Auth::Public),
-            Mode::App => match self.installation_id(owner, repo).await? {
-                Some(id) => Ok(Auth::Installation(id)),
-                None => Err(GithubError::NotInstalled {
-                    owner: owner.to_owned(),
-                    repo: repo.to_owned(),
-                }),
-            },
-            Mode::Hybrid => Ok(self
-                .installation_id(owner, repo)
-                .await?
-                .map_or(Auth::Public, Auth::Installation)),
         }
     }
 }

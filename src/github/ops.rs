@@ -240,7 +240,7 @@ impl GithubClient {
     }
 
     /// Credentials for reading a repository in the client's mode.
-    async fn auth_for(&self, owner: &str, repo: &str) -> Result<Auth, GithubError> {
+    pub(crate) async fn auth_for(&self, owner: &str, repo: &str) -> Result<Auth, GithubError> {
         match self.inner.mode {
             Mode::Public => Ok(Auth::Public),
             Mode::App => match self.installation_id(owner, repo).await? {

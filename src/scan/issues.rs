@@ -61,8 +61,14 @@ pub async fn sync(
             .await
             .map_err(JobFailure::transient)?;
     }
+    // `since` is part of the URL: the day's start keeps it (and its ETag) the same for a
+    // day of hourly scans, so an unchanged listing is a free 304.
+    let since = closed_since
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map_or(closed_since, |d| d.and_utc());
     let closed = source
-        .recently_closed_issues(&repo.owner, &repo.name, closed_since)
+        .recently_closed_issues(&repo.owner, &repo.name, since)
         .await?;
     issues::upsert_many(db, repo.id, &closed)
         .await
