@@ -68,6 +68,7 @@ pub struct TermWeights {
     pub message: f64,
     pub frame: f64,
     pub path: f64,
+    pub phrase: f64,
     pub word: f64,
     pub label: f64,
     pub title_boost: f64,
@@ -205,6 +206,7 @@ impl IssueRules {
             ("weights.message", w.message),
             ("weights.frame", w.frame),
             ("weights.path", w.path),
+            ("weights.phrase", w.phrase),
             ("weights.word", w.word),
             ("weights.label", w.label),
         ] {

@@ -42,6 +42,10 @@ pub enum TermKind {
     Frame,
     Identifier,
     Path,
+    /// Two to four consecutive content words of a title, or the sub-words of a changed
+    /// symbol, joined (`calculat_cach_limit`): how a PR's `calculateCacheLimits` meets an
+    /// issue titled "calculate cache limits". Used for links, not between issues.
+    Phrase,
     Label,
     Word,
 }
@@ -55,6 +59,7 @@ impl TermKind {
             TermKind::Frame => 102,
             TermKind::Identifier => 103,
             TermKind::Path => 104,
+            TermKind::Phrase => 108,
             TermKind::Label => 105,
             TermKind::Word => 106,
         }
@@ -67,12 +72,14 @@ impl TermKind {
             TermKind::Frame => "FRAME",
             TermKind::Identifier => "IDENTIFIER",
             TermKind::Path => "PATH",
+            TermKind::Phrase => "PHRASE",
             TermKind::Label => "LABEL",
             TermKind::Word => "WORD",
         }
     }
 
-    /// Terms that identify a subject by themselves; plain words and labels do not.
+    /// Terms that identify a subject by themselves; plain words, labels and title phrases
+    /// do not.
     pub fn is_specific(self) -> bool {
         matches!(
             self,
@@ -263,6 +270,7 @@ pub(crate) fn build_parts(
     let mut acc = Acc::default();
     let mut truncated = false;
     let title_text = issue_text::truncate_chars(title, 1000);
+    title_phrases(ctx, &mut acc, title_text);
     scan_line(
         ctx,
         &mut acc,
@@ -320,6 +328,13 @@ pub(crate) fn build_parts(
     }
     for ident in identifiers {
         add_identifier(ctx, &mut acc, ident, false);
+        let subs: Vec<String> = split_identifier(ident)
+            .iter()
+            .filter_map(|w| content_word(ctx, w))
+            .collect();
+        if (MIN_PHRASE..=MAX_PHRASE).contains(&subs.len()) {
+            acc.add(TermKind::Phrase, subs.join("_"), false);
+        }
     }
     for p in paths {
         add_path(&mut acc, p, false);
@@ -554,6 +569,45 @@ fn add_path(acc: &mut Acc, path: &str, title: bool) {
     acc.add(TermKind::Path, name, title);
     if acc.paths.len() < MAX_EVIDENCE_ITEMS * 4 {
         acc.paths.insert(path.to_string());
+    }
+}
+
+/// Words in a phrase term.
+const MIN_PHRASE: usize = 2;
+const MAX_PHRASE: usize = 4;
+
+/// A plain content word (stemmed, not a stop or generic word).
+fn content_word(ctx: &TextCtx, raw: &str) -> Option<String> {
+    issue_text::word(raw).filter(|w| !ctx.is_generic_word(w))
+}
+
+/// Title n-grams (2..=4 consecutive content words; identifiers and paths break a run).
+fn title_phrases(ctx: &TextCtx, acc: &mut Acc, title: &str) {
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    for raw in title.split_whitespace() {
+        let code = raw.contains('`')
+            || normalize_path(raw).is_some()
+            || raw
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+                .any(is_code_identifier);
+        if code {
+            runs.push(Vec::new());
+            continue;
+        }
+        for part in raw.split(|c: char| !c.is_alphanumeric()) {
+            if let Some(w) = content_word(ctx, part)
+                && let Some(run) = runs.last_mut()
+            {
+                run.push(w);
+            }
+        }
+    }
+    for run in runs {
+        for n in MIN_PHRASE..=MAX_PHRASE {
+            for win in run.windows(n) {
+                acc.add(TermKind::Phrase, win.join("_"), true);
+            }
+        }
     }
 }
 

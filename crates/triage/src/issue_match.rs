@@ -204,6 +204,7 @@ pub(crate) fn kind_weight(w: &TermWeights, kind: TermKind) -> f64 {
         TermKind::Frame => w.frame,
         TermKind::Identifier => w.identifier,
         TermKind::Path => w.path,
+        TermKind::Phrase => w.phrase,
         TermKind::Label => w.label,
         TermKind::Word => w.word,
     }
@@ -219,12 +220,25 @@ pub(crate) struct Weighted<'a> {
     pub title_norm: f64,
 }
 
+/// `phrases`: whether PHRASE terms count (PR ↔ issue links) or weigh nothing (issue ↔
+/// issue, where two titles sharing a bigram say little).
 pub(crate) fn weigh<'a>(
     w: &TermWeights,
     fp: &'a IssueFingerprint,
     stats: &dyn TermStats,
+    phrases: bool,
 ) -> Weighted<'a> {
-    let idf: Vec<f64> = fp.terms.iter().map(|t| idf(stats, t.key())).collect();
+    let idf: Vec<f64> = fp
+        .terms
+        .iter()
+        .map(|t| {
+            if t.kind == TermKind::Phrase && !phrases {
+                0.0
+            } else {
+                idf(stats, t.key())
+            }
+        })
+        .collect();
     let ws: Vec<f64> = fp
         .terms
         .iter()
@@ -324,8 +338,8 @@ pub(crate) fn score(
     b: &IssueFingerprint,
     stats: &dyn TermStats,
 ) -> (IssueCategory, f64, IssueScores, Vec<String>) {
-    let wa = weigh(&rules.weights, a, stats);
-    let wb = weigh(&rules.weights, b, stats);
+    let wa = weigh(&rules.weights, a, stats, false);
+    let wb = weigh(&rules.weights, b, stats, false);
     let pairs = shared(a, b);
     score_weighted(rules, &wa, &wb, &pairs)
 }
@@ -444,8 +458,8 @@ pub fn compare(
     b: &IssueFingerprint,
     stats: &dyn TermStats,
 ) -> IssueComparison {
-    let wa = weigh(&rules.weights, a, stats);
-    let wb = weigh(&rules.weights, b, stats);
+    let wa = weigh(&rules.weights, a, stats, false);
+    let wb = weigh(&rules.weights, b, stats, false);
     let pairs = shared(a, b);
     let (category, score, scores, notes) = score_weighted(rules, &wa, &wb, &pairs);
     let mut evidence = evidence(&wa, &wb, &pairs, rules.issues.evidence_terms);

@@ -14,12 +14,14 @@
 //! Coverage matters because a PR legitimately carries much more than the issue (helper
 //! symbols, tests, docs), which dilutes the cosine. A suggestion needs
 //! `score ≥ links.suggested_threshold` and at least one shared specific term (identifier,
-//! path, error line or frame): shared prose alone never links.
+//! path, error line, frame, or a title phrase spelled by a changed symbol: "calculate cache
+//! limits" ~ `calculateCacheLimits`): shared prose alone never links. A bug report whose
+//! files the PR only *adds* is not suggested: a PR cannot fix a bug in code it creates.
 
 use serde::{Deserialize, Serialize};
 
 use crate::issue_config::IssueRules;
-use crate::issue_fingerprint::{IssueFingerprint, TermKind};
+use crate::issue_fingerprint::{IssueFingerprint, IssueKind, TermKind};
 use crate::issue_match::{IssueEvidence, TermStats, evidence, shared, weigh};
 
 /// What a PR's link-relevant data is, as plain values: the engine does not care how the
@@ -42,6 +44,10 @@ pub struct PrLinkInput {
     /// Changed file paths.
     #[serde(default)]
     pub paths: Vec<String>,
+    /// The changed paths the PR adds (status `added`): a bug in code the PR creates is not
+    /// one it fixes.
+    #[serde(default)]
+    pub added_paths: Vec<String>,
 }
 
 /// How a link was found, strongest first.
@@ -90,6 +96,8 @@ pub struct LinkEvidence {
     /// Strongest shared terms of every kind.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_terms: Vec<crate::issue_match::SharedTerm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One PR → issue link.
@@ -265,7 +273,7 @@ pub(crate) fn links_for_pr(
     }
 
     let mut suggested: Vec<Link> = Vec::new();
-    let wp = weigh(&rules.weights, pr_fp, stats);
+    let wp = weigh(&rules.weights, pr_fp, stats, true);
     for issue in candidates {
         let (score, ev) = similarity(rules, &wp, pr, issue, stats);
         if let Some(x) = links.iter_mut().find(|x| x.issue == issue.number) {
@@ -273,8 +281,20 @@ pub(crate) fn links_for_pr(
             fill(&mut x.evidence, ev);
             continue;
         }
-        let specific = ev.shared_terms.iter().any(|t| t.kind.is_specific());
-        if issue.number != pr.number && specific && score >= l.suggested_threshold {
+        let specific = ev
+            .shared_terms
+            .iter()
+            .any(|t| t.kind.is_specific() || t.kind == TermKind::Phrase);
+        // A bug report about files this PR creates is not one it fixes.
+        let creates = issue.kind == IssueKind::Bug
+            && !ev.paths_touched.is_empty()
+            && ev.paths_touched.iter().all(|ip| {
+                pr.paths
+                    .iter()
+                    .filter(|p| path_matches(p, ip))
+                    .all(|p| pr.added_paths.contains(p))
+            });
+        if issue.number != pr.number && specific && !creates && score >= l.suggested_threshold {
             let mut evidence = LinkEvidence {
                 similarity: Some(score),
                 ..LinkEvidence::default()
@@ -328,7 +348,7 @@ fn similarity(
     issue: &IssueFingerprint,
     stats: &dyn TermStats,
 ) -> (f64, SimEvidence) {
-    let wi = weigh(&rules.weights, issue, stats);
+    let wi = weigh(&rules.weights, issue, stats, true);
     let pairs = shared(wp.fp, issue);
     let mut dot = 0.0;
     let mut covered = 0.0;

@@ -112,6 +112,7 @@ proptest! {
             head_ref: Some(head.clone()),
             repo: Some("acme/webapp".into()),
             symbols,
+            added_paths: paths.iter().take(1).cloned().collect(),
             paths,
         };
         let links = e.links_for_pr(&pr, &[&fi], &NoStats);

@@ -330,6 +330,43 @@ impl Index {
     }
 }
 
+/// Full comparison of two corpus issues (JSON), with corpus-wide statistics: for
+/// debugging one pair from the report.
+pub fn explain_pair(dir: &Path, a: u64, b: u64) -> Result<String, String> {
+    let engine = IssueEngine::with_defaults().map_err(|e| e.to_string())?;
+    let issues = load_issues(dir)?;
+    let fps: Vec<IssueFingerprint> = issues.iter().map(|i| engine.fingerprint_issue(i)).collect();
+    let mut stats = CorpusStats::new();
+    for f in &fps {
+        stats.add(f);
+    }
+    let find = |n: u64| {
+        fps.iter()
+            .find(|f| f.number == n)
+            .ok_or_else(|| format!("issue #{n} not in the corpus"))
+    };
+    let (fa, fb) = (find(a)?, find(b)?);
+    let c = engine.compare_issues(fa, fb, &stats);
+    let json = |v: &dyn erased::Json| v.json();
+    Ok(format!(
+        "{}\n#{a}: {}\n#{b}: {}",
+        json(&c),
+        json(fa),
+        json(fb)
+    ))
+}
+
+mod erased {
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string_pretty(self).unwrap_or_else(|e| e.to_string())
+        }
+    }
+}
+
 pub fn run(dir: &Path) -> Result<Report, String> {
     let engine = IssueEngine::with_defaults().map_err(|e| e.to_string())?;
     let pr_engine = Engine::with_defaults().map_err(|e| e.to_string())?;
@@ -380,6 +417,7 @@ pub fn run(dir: &Path) -> Result<Report, String> {
     r.compare_time = t1.elapsed();
 
     let mut truth_pairs: BTreeMap<(u64, u64), String> = BTreeMap::new();
+    let dump_pairs: Vec<(u64, u64)> = results.keys().copied().collect();
     let mut mates: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
     for c in truth
         .issue_clusters
@@ -395,6 +433,63 @@ pub fn run(dir: &Path) -> Result<Report, String> {
         }
     }
     r.dup_truth = truth_pairs.len();
+    if let Ok(path) = std::env::var("ISSUE_QUALITY_DUMP") {
+        let mut out = String::new();
+        let negs: BTreeSet<(u64, u64)> = truth
+            .issue_negatives
+            .iter()
+            .flat_map(|n| {
+                n.members
+                    .iter()
+                    .flat_map(|&a| n.members.iter().map(move |&b| pair(a, b)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (a, b) in dump_pairs {
+            let (Some(&i), Some(&j)) = (idx_of.get(&a), idx_of.get(&b)) else {
+                continue;
+            };
+            let c = engine.compare_issues(&fps[i], &fps[j], &stats);
+            let (fa, fb) = (&fps[i], &fps[j]);
+            let errs = |f: &IssueFingerprint| f.errors().count();
+            let kinds = |k: clawtriage_triage::TermKind| {
+                c.evidence
+                    .shared_terms
+                    .iter()
+                    .filter(|t| t.kind == k)
+                    .map(|t| t.text.clone())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            };
+            out.push_str(&format!(
+                "{a}\t{b}\t{}\t{}\t{:.3}\t{:.3}\t{:.3}\t{:.3}\t{:.3}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:?}\t{:?}\t{}\t{}\t{}\n",
+                u8::from(truth_pairs.contains_key(&(a, b))),
+                u8::from(negs.contains(&(a, b))),
+                c.score,
+                c.scores.terms.unwrap_or(0.0),
+                c.scores.title.unwrap_or(0.0),
+                c.scores.frames.unwrap_or(-1.0),
+                c.scores.specific_share,
+                c.category.as_str(),
+                c.evidence.shared_errors.len(),
+                errs(fa),
+                errs(fb),
+                fa.frames.len(),
+                fb.frames.len(),
+                c.evidence.shared_frames.len(),
+                fa.kind,
+                fb.kind,
+                kinds(clawtriage_triage::TermKind::Identifier),
+                kinds(clawtriage_triage::TermKind::Path),
+                kinds(clawtriage_triage::TermKind::Word),
+            ));
+        }
+        let _ = std::fs::write(&path, out);
+        let _ = std::fs::write(
+            format!("{path}.fps.json"),
+            serde_json::to_string(&fps).unwrap_or_default(),
+        );
+    }
     for (&(a, b), &(cat, score)) in &results {
         match cat {
             IssueCategory::Duplicate => {
@@ -483,6 +578,13 @@ pub fn run(dir: &Path) -> Result<Report, String> {
             repo: repo.clone(),
             symbols,
             paths: p.input.files.iter().map(|f| f.path.clone()).collect(),
+            added_paths: p
+                .input
+                .files
+                .iter()
+                .filter(|f| f.status == "added")
+                .map(|f| f.path.clone())
+                .collect(),
         };
         let pr_text = engine.fingerprint_pr_text(&link_input);
         let cands: Vec<&IssueFingerprint> = index
