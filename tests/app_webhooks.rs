@@ -413,3 +413,89 @@ async fn a_check_run_the_app_may_not_write_degrades_the_analysis_and_keeps_it() 
     assert_eq!(fingerprints, 1, "the analysis is kept");
     stack.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn issue_webhooks_store_and_analyse_issues_and_a_reposted_one_is_a_duplicate() {
+    let github = FakeGithub::start(corpus_dir(), FakeConfig::default())
+        .await
+        .expect("fake github");
+    let stack = app_stack(&github).await;
+    // An exact re-post (truth cluster i12).
+    let cluster = truth()["issue_clusters"]
+        .as_array()
+        .expect("clusters")
+        .iter()
+        .find(|c| c["id"] == "i12")
+        .cloned()
+        .expect("cluster i12");
+    let pair: Vec<i64> = members(&cluster).into_iter().collect();
+    let event = |action: &str, issue: &Value| {
+        json!({
+            "action": action,
+            "issue": issue,
+            "repository": corpus_doc("repo.json"),
+            "installation": {"id": 1},
+        })
+    };
+    for (i, number) in pair.iter().enumerate() {
+        let issue = corpus_doc(&format!("issues/{number}.json"))["issue"].clone();
+        let answer = deliver(
+            &stack,
+            "issues",
+            &format!("issue-{i}"),
+            &event("opened", &issue),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text);
+        assert_eq!(
+            answer.json["outcome"], "issue_analysis_enqueued",
+            "{}",
+            answer.text
+        );
+    }
+    let db = &stack.state.services.db;
+    let started = Instant::now();
+    loop {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM issue_edges e JOIN issues a ON a.id = e.issue_low
+             JOIN issues b ON b.id = e.issue_high
+             WHERE e.category = 'DUPLICATE' AND a.number = ANY($1) AND b.number = ANY($1)",
+        )
+        .bind(
+            pair.iter()
+                .map(|n| i32::try_from(*n).expect("n"))
+                .collect::<Vec<_>>(),
+        )
+        .fetch_one(db)
+        .await
+        .expect("count");
+        if found == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no duplicate edge"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Closing changes the state, not the text: stored, nothing to analyse.
+    let issue = corpus_doc(&format!("issues/{}.json", pair[1]))["issue"].clone();
+    let mut closed = issue.clone();
+    closed["state"] = "closed".into();
+    let answer = deliver(&stack, "issues", "issue-close", &event("closed", &closed)).await;
+    assert_eq!(answer.json["outcome"], "updated", "{}", answer.text);
+    let state: String = sqlx::query_scalar("SELECT state FROM issues WHERE number = $1")
+        .bind(i32::try_from(pair[1]).expect("n"))
+        .fetch_one(db)
+        .await
+        .expect("state");
+    assert_eq!(state, "closed");
+    // A PR in issue shape (GitHub sends those for PRs on some events) is not an issue.
+    let mut pr_like = issue;
+    pr_like["number"] = 57.into();
+    pr_like["pull_request"] = json!({"url": "https://api.github.com/repos/acme/webapp/pulls/57"});
+    let answer = deliver(&stack, "issues", "issue-pr", &event("opened", &pr_like)).await;
+    assert_eq!(answer.json["outcome"], "ignored", "{}", answer.text);
+    stack.stop().await;
+}

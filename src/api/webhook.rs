@@ -91,6 +91,7 @@ pub async fn receive(
             deliveries::mark_processed(db, delivery).await?;
             let (status, word) = match outcome {
                 Outcome::IngestEnqueued => (StatusCode::ACCEPTED, "ingest_enqueued"),
+                Outcome::IssueAnalysisEnqueued => (StatusCode::ACCEPTED, "issue_analysis_enqueued"),
                 Outcome::Updated => (StatusCode::ACCEPTED, "updated"),
                 Outcome::Ignored => (StatusCode::OK, "ignored"),
             };

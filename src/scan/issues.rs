@@ -118,6 +118,19 @@ async fn refresh_vision(
     }
 }
 
+/// After an `issues` webhook: analyses what changed and, if anything did, relates the
+/// open PRs to the issues again.
+pub async fn after_webhook(db: &PgPool, engine: &Engine, repo_id: i64) -> Result<(), JobFailure> {
+    let repo = crate::storage::repos::get(db, repo_id)
+        .await
+        .map_err(JobFailure::transient)?
+        .ok_or_else(|| JobFailure::permanent(anyhow::anyhow!("repository {repo_id} is gone")))?;
+    if analyse_pending(db, engine, repo_id).await? > 0 {
+        relate_open_prs(db, engine, &repo).await?;
+    }
+    Ok(())
+}
+
 /// Analyses every issue of the repository whose text or engine changed; returns how many.
 pub async fn analyse_pending(
     db: &PgPool,
@@ -273,6 +286,12 @@ pub fn text_inputs(
         repo: Some(repo_full_name.to_owned()),
         symbols,
         paths: pr.files.iter().map(|f| f.path.clone()).collect(),
+        added_paths: pr
+            .files
+            .iter()
+            .filter(|f| f.status == "added")
+            .map(|f| f.path.clone())
+            .collect(),
     };
     let exports: Vec<String> = fingerprint
         .exports()

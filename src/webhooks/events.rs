@@ -163,3 +163,16 @@ pub struct InstallationRepo {
     /// `owner/name`.
     pub full_name: String,
 }
+
+/// `issues` event.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssuesEvent {
+    /// opened, edited, closed, reopened, labeled, …
+    pub action: String,
+    /// The issue after the event (the REST shape).
+    pub issue: crate::github::model::Issue,
+    /// Its repository.
+    pub repository: Repository,
+    /// The installation the delivery came through (app mode).
+    pub installation: Option<Installation>,
+}

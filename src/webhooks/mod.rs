@@ -6,16 +6,18 @@ pub mod signature;
 
 use sqlx::PgPool;
 
-use crate::storage::{prs, repos};
-use crate::worker::jobs::IngestPr;
+use crate::storage::{issues, prs, repos};
+use crate::worker::jobs::{AnalyseIssues, IngestPr};
 use crate::worker::queue::{EnqueueError, Queues};
-use events::{InstallationEvent, PullRequestEvent};
+use events::{InstallationEvent, IssuesEvent, PullRequestEvent};
 
 /// What a delivery led to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// An ingest of the PR's head was enqueued.
     IngestEnqueued,
+    /// An analysis of the repository's changed issues was enqueued.
+    IssueAnalysisEnqueued,
     /// Stored state changed (closed, merged, installation); nothing to analyse.
     Updated,
     /// Not an event or action we act on.
@@ -66,6 +68,10 @@ pub async fn handle(
             let payload: PullRequestEvent = serde_json::from_slice(body).map_err(malformed)?;
             pull_request(db, queues, &payload).await
         }
+        "issues" => {
+            let payload: IssuesEvent = serde_json::from_slice(body).map_err(malformed)?;
+            issue(db, queues, payload).await
+        }
         "installation" | "installation_repositories" => {
             let payload: InstallationEvent = serde_json::from_slice(body).map_err(malformed)?;
             installation(db, &payload).await
@@ -108,6 +114,46 @@ async fn pull_request(
         .await?;
     tracing::info!(repo = %format!("{}/{}", repo.owner, repo.name), pr.number = stored.number, action, "Webhook: ingest enqueued");
     Ok(Outcome::IngestEnqueued)
+}
+
+/// Issue actions that change what the issue says or whether it is open.
+const ISSUE_ACTIONS: [&str; 7] = [
+    "opened",
+    "edited",
+    "reopened",
+    "closed",
+    "labeled",
+    "unlabeled",
+    "transferred",
+];
+
+async fn issue(
+    db: &PgPool,
+    queues: &Queues,
+    payload: IssuesEvent,
+) -> Result<Outcome, WebhookError> {
+    let action = payload.action.clone();
+    if !ISSUE_ACTIONS.contains(&action.as_str()) || payload.issue.is_pull_request() {
+        return Ok(Outcome::Ignored);
+    }
+    let repo = repos::upsert(db, &payload.repository.to_upsert()).await?;
+    let upsert = issues::IssueUpsert::from(payload.issue);
+    let stored = issues::upsert_many(db, repo.id, std::slice::from_ref(&upsert)).await?;
+    let Some(stored) = stored.first() else {
+        return Ok(Outcome::Updated);
+    };
+    if !stored.needs_analysis() {
+        return Ok(Outcome::Updated);
+    }
+    queues
+        .push_issues(AnalyseIssues {
+            repo_id: repo.id,
+            number: i64::from(stored.number),
+            content_hash: stored.content_hash.clone(),
+        })
+        .await?;
+    tracing::info!(repo = %format!("{}/{}", repo.owner, repo.name), issue.number = stored.number, action, "Webhook: issue analysis enqueued");
+    Ok(Outcome::IssueAnalysisEnqueued)
 }
 
 async fn installation(db: &PgPool, payload: &InstallationEvent) -> Result<Outcome, WebhookError> {

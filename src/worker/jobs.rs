@@ -64,6 +64,36 @@ impl IngestPr {
     }
 }
 
+/// Analyse a repository's issues whose text changed, then relate its open PRs to them
+/// again (an `issues` webhook).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyseIssues {
+    /// Our repository id.
+    pub repo_id: i64,
+    /// The issue that changed.
+    pub number: i64,
+    /// Hash of its new text.
+    pub content_hash: String,
+}
+
+impl AnalyseIssues {
+    /// Queue and worker name.
+    pub const NAME: &'static str = "analyse-issues";
+
+    /// `analyse-issues-{repoId}-{number}-{contentHash}`, normalised: a replayed or
+    /// text-neutral event (closed, labelled the same) adds nothing.
+    pub fn idempotency_key(&self) -> String {
+        normalise_key(&format!(
+            "{}-{}-{}-{}",
+            Self::NAME,
+            self.repo_id,
+            self.number,
+            self.content_hash
+        ))
+    }
+}
+
 /// Lower-cases and replaces every character outside `[a-z0-9._-]` with `-`.
 pub fn normalise_key(raw: &str) -> String {
     raw.chars()

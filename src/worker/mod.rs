@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::github::{GithubClient, GithubError};
 use crate::scan::JobFailure;
 use crate::scan::engine::Engine;
-use jobs::{IngestPr, PublicPrScan};
+use jobs::{AnalyseIssues, IngestPr, PublicPrScan};
 
 /// How often an idle worker polls its queue (the default re-poll is the 30 s heartbeat,
 /// far too slow for a trigger that someone is watching).
@@ -122,13 +122,17 @@ pub async fn run(
     }
     let scans = storage::<PublicPrScan>(ctx.services.redis.clone(), &namespace, PublicPrScan::NAME);
     let ingests = storage::<IngestPr>(ctx.services.redis.clone(), &namespace, IngestPr::NAME);
+    let issues =
+        storage::<AnalyseIssues>(ctx.services.redis.clone(), &namespace, AnalyseIssues::NAME);
     let scan_ctx = ctx.clone();
+    let issue_ctx = ctx.clone();
     let ingest_ctx = ctx;
     // apalis keeps a worker name "active" in Redis until its heartbeats lapse, and
     // refuses to register it again before that; every process instance gets its own.
     let instance = uuid::Uuid::new_v4().simple().to_string();
     let scan_worker = format!("{}-{}", PublicPrScan::NAME, &instance[..12]);
     let ingest_worker = format!("{}-{}", IngestPr::NAME, &instance[..12]);
+    let issue_worker = format!("{}-{}", AnalyseIssues::NAME, &instance[..12]);
     tracing::info!(
         concurrency,
         worker.instance = &instance[..12],
@@ -152,6 +156,15 @@ pub async fn run(
                 .enable_tracing()
                 .data(ingest_ctx.clone())
                 .build(run_ingest_pr)
+        })
+        .register(move |_| {
+            WorkerBuilder::new(issue_worker.as_str())
+                .backend(issues.clone().poll_with_interval(POLL_INTERVAL))
+                .concurrency(1)
+                .retry(RetryPolicy::retries(RETRIES))
+                .enable_tracing()
+                .data(issue_ctx.clone())
+                .build(run_analyse_issues)
         })
         .shutdown_timeout(SHUTDOWN_TIMEOUT)
         .run_with_signal(async move {
@@ -203,6 +216,23 @@ async fn run_ingest_pr(
         publish_on_github(&ctx, &job).instrument(span).await;
     }
     to_queue_result(result.map(|_| ()))
+}
+
+async fn run_analyse_issues(
+    job: AnalyseIssues,
+    ctx: Data<JobContext>,
+    attempt: Attempt,
+) -> Result<(), BoxDynError> {
+    let span = tracing::info_span!(
+        "analyse-issues",
+        repo.id = job.repo_id,
+        issue.number = job.number,
+        attempt = attempt.current()
+    );
+    let result = crate::scan::issues::after_webhook(&ctx.services.db, &ctx.engine, job.repo_id)
+        .instrument(span)
+        .await;
+    to_queue_result(result)
 }
 
 /// Reports the analysis on the PR in app and hybrid modes: its Check Run, then the

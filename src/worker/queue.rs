@@ -4,7 +4,7 @@
 use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_redis::RedisStorage;
 
-use super::jobs::{IngestPr, PublicPrScan};
+use super::jobs::{AnalyseIssues, IngestPr, PublicPrScan};
 
 /// Attempts a job gets before it is dead (the Redis backend has its own cap as well).
 const MAX_ATTEMPTS: usize = 5;
@@ -22,6 +22,7 @@ pub struct EnqueueError {
 pub struct Queues {
     scans: RedisStorage<PublicPrScan>,
     ingests: RedisStorage<IngestPr>,
+    issues: RedisStorage<AnalyseIssues>,
 }
 
 impl Queues {
@@ -29,7 +30,8 @@ impl Queues {
     pub fn new(conn: redis::aio::ConnectionManager, namespace: &str) -> Self {
         Self {
             scans: super::storage(conn.clone(), namespace, PublicPrScan::NAME),
-            ingests: super::storage(conn, namespace, IngestPr::NAME),
+            ingests: super::storage(conn.clone(), namespace, IngestPr::NAME),
+            issues: super::storage(conn, namespace, AnalyseIssues::NAME),
         }
     }
 
@@ -63,6 +65,25 @@ impl Queues {
             .await
             .map_err(|e| EnqueueError {
                 job: IngestPr::NAME,
+                message: e.to_string(),
+            })
+    }
+}
+
+impl Queues {
+    /// Enqueues an issue analysis. A second push with the same key is dropped by Redis.
+    pub async fn push_issues(&self, job: AnalyseIssues) -> Result<(), EnqueueError> {
+        let key = job.idempotency_key();
+        let task = TaskBuilder::new(job)
+            .idempotency_key(key)
+            .max_attempts(MAX_ATTEMPTS)
+            .build();
+        self.issues
+            .clone()
+            .push_task(task)
+            .await
+            .map_err(|e| EnqueueError {
+                job: AnalyseIssues::NAME,
                 message: e.to_string(),
             })
     }
