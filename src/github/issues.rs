@@ -6,11 +6,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::GithubClient;
 use super::error::GithubError;
 use super::model::{ContentFile, Issue};
 use super::ops::{MAX_CLOSED_PAGES, PER_PAGE, parse, repo_path};
 use super::transport::Call;
-use super::GithubClient;
 use crate::storage::issues::IssueUpsert;
 
 /// Safety bound of an open-issue listing. PRs share the listing (and its pages), so this
