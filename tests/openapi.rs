@@ -23,6 +23,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/repos/{repoId}/prs/{number}/candidates"),
     ("get", "/api/repos/{repoId}/prs/{number}/feedback"),
     ("post", "/api/repos/{repoId}/feedback"),
+    ("get", "/api/repos/{repoId}/issues"),
+    ("get", "/api/repos/{repoId}/issues/{number}"),
+    ("get", "/api/repos/{repoId}/scope"),
 ];
 
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
@@ -176,6 +179,7 @@ async fn every_route_is_documented_and_responses_match_their_schemas() {
 
     let repo_id = seed(&state, 4).await;
     let set_id = store_one_set(&state, repo_id).await;
+    store_issue_rows(&state, repo_id).await;
     let auth = |r: axum::http::request::Builder| r.header("authorization", "Bearer dash");
     let authed_get = |path: String| auth(Request::get(path)).body(Body::empty()).expect("req");
     let cases = [
@@ -220,6 +224,26 @@ async fn every_route_is_documented_and_responses_match_their_schemas() {
         (
             "/api/repos/x/prs/1".to_owned(),
             "/api/repos/{repoId}/prs/{number}",
+        ),
+        (
+            format!("/api/repos/{repo_id}/issues?state=all&limit=1"),
+            "/api/repos/{repoId}/issues",
+        ),
+        (
+            format!("/api/repos/{repo_id}/issues?limit=0"),
+            "/api/repos/{repoId}/issues",
+        ),
+        (
+            format!("/api/repos/{repo_id}/issues/101"),
+            "/api/repos/{repoId}/issues/{number}",
+        ),
+        (
+            format!("/api/repos/{repo_id}/issues/999"),
+            "/api/repos/{repoId}/issues/{number}",
+        ),
+        (
+            format!("/api/repos/{repo_id}/scope?verdict=OUT_OF_SCOPE,IN_SCOPE"),
+            "/api/repos/{repoId}/scope",
         ),
     ];
     for (path, template) in cases {
@@ -323,4 +347,76 @@ async fn store_one_set(state: &clawtriage::api::AppState, repo_id: i64) -> i64 {
     .expect("store");
     tx.commit().await.expect("commit");
     ids[0]
+}
+
+/// Two duplicate issues, PR 1 linked to one and judged out of scope, so the issue and
+/// scope endpoints answer with content.
+async fn store_issue_rows(state: &clawtriage::api::AppState, repo_id: i64) {
+    use clawtriage::storage::issue_analysis::{self, NewIssueEdge, NewLink, ScopeRow};
+    use clawtriage::storage::issues::{self, IssueUpsert};
+    use clawtriage::storage::prs;
+    let db = &state.services.db;
+    let issue = |number: i32| IssueUpsert {
+        github_id: i64::from(number),
+        number,
+        state: "open".into(),
+        state_reason: None,
+        title: format!("Crash {number}"),
+        body: Some("TypeError: x is undefined".into()),
+        author_login: None,
+        labels: vec!["bug".into()],
+        html_url: None,
+        comments: 0,
+        created_at: None,
+        updated_at: None,
+        closed_at: None,
+    };
+    let stored = issues::upsert_many(db, repo_id, &[issue(101), issue(102)])
+        .await
+        .expect("issues");
+    let (low, high) = (
+        stored[0].id.min(stored[1].id),
+        stored[0].id.max(stored[1].id),
+    );
+    let pr = prs::by_number(db, repo_id, 1)
+        .await
+        .expect("pr")
+        .expect("pr exists");
+    let mut tx = db.begin().await.expect("tx");
+    let edge = NewIssueEdge {
+        issue_low: low,
+        issue_high: high,
+        category: "DUPLICATE".into(),
+        score: 0.9,
+        scores: serde_json::json!({"terms": 0.9, "specificShare": 0.8, "sharedFacts": 2}),
+        evidence: serde_json::json!({"sharedErrors": ["TypeError: x is undefined"], "titleSimilarity": 0.5}),
+        config_version: "cfg".into(),
+    };
+    issue_analysis::replace_edges(&mut tx, repo_id, low, &[edge])
+        .await
+        .expect("edge");
+    let link = NewLink {
+        issue_id: low,
+        kind: "EXPLICIT".into(),
+        score: 1.0,
+        evidence: serde_json::json!({"references": ["fixes #101"]}),
+    };
+    issue_analysis::replace_links(&mut tx, pr.id, &[link])
+        .await
+        .expect("link");
+    tx.commit().await.expect("commit");
+    issue_analysis::put_scope(
+        db,
+        &ScopeRow {
+            pr_id: pr.id,
+            head_sha: pr.head_sha,
+            verdict: "OUT_OF_SCOPE".into(),
+            confidence: 0.8,
+            reasons: serde_json::json!([{"kind": "POLICY", "direction": "OUT", "weight": 0.8,
+                "source": "policy license", "message": "changes LICENSE"}]),
+            vision_hash: None,
+        },
+    )
+    .await
+    .expect("scope");
 }

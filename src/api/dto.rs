@@ -304,6 +304,10 @@ pub struct PrDetail {
     pub duplicate_set_id: Option<i64>,
     /// A merged PR carrying the same change, when there is one.
     pub already_landed: Option<LandedIn>,
+    /// Issues it links to, explicit kinds first, then by score.
+    pub issue_links: Vec<IssueLink>,
+    /// The scope assist's verdict at the current head (advisory), when there is one.
+    pub scope: Option<ScopeVerdict>,
 }
 
 /// The merged PR an open PR repeats.
@@ -500,6 +504,216 @@ pub struct DuplicateSet {
 pub struct DuplicateSetPage {
     /// Strongest first.
     pub sets: Vec<DuplicateSet>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// An issue in the list, with what the issue engine found about it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueItem {
+    /// Number.
+    pub issue_number: i32,
+    /// Title.
+    pub title: String,
+    /// OPEN / CLOSED.
+    pub state: String,
+    /// Why it was closed: completed / not_planned / duplicate (or reopened).
+    pub state_reason: Option<String>,
+    /// Label names.
+    pub labels: Vec<String>,
+    /// Author.
+    pub author_login: Option<String>,
+    /// Opened on GitHub.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Web URL.
+    pub html_url: Option<String>,
+    /// PENDING / ANALYSED / DEGRADED / FAILED.
+    pub analysis_status: String,
+    /// Issues it duplicates (DUPLICATE edges).
+    pub duplicate_count: usize,
+    /// Their numbers, ascending (issues of any state, whatever the `state` filter).
+    pub duplicates: Vec<i32>,
+    /// Related issues (RELATED edges).
+    pub related_count: i64,
+    /// PRs linked to it, any kind (explicit, branch, mentioned, suggested).
+    pub linked_pr_count: i64,
+}
+
+/// `GET /api/repos/{repoId}/issues`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuePage {
+    /// Issues with a duplicate first, then the rest; newest first within each.
+    pub items: Vec<IssueItem>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A duplicate or related issue, seen from the issue.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueRelation {
+    /// The other issue.
+    pub issue_number: i32,
+    /// Its title.
+    pub title: String,
+    /// Its state, OPEN / CLOSED.
+    pub state: String,
+    /// DUPLICATE or RELATED.
+    pub category: String,
+    /// 0..1.
+    pub score: f64,
+    /// Every similarity value (the engine's `IssueScores`: terms, title, frames,
+    /// specificShare, sharedFacts).
+    #[schema(value_type = Object)]
+    pub scores: serde_json::Value,
+    /// Why (the engine's `IssueEvidence`: sharedTerms by kind, sharedErrors,
+    /// sharedFrames, titleSimilarity, notes).
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+}
+
+/// A link between a PR and an issue, both sides named.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueLink {
+    /// The PR.
+    pub pr_number: i32,
+    /// Its title.
+    pub pr_title: String,
+    /// OPEN / CLOSED / MERGED.
+    pub pr_state: String,
+    /// The issue.
+    pub issue_number: i32,
+    /// Its title.
+    pub issue_title: String,
+    /// OPEN / CLOSED.
+    pub issue_state: String,
+    /// EXPLICIT (closing keyword), BRANCH (head branch names the issue), MENTIONED
+    /// (a bare reference) or SUGGESTED (text similarity only).
+    pub kind: String,
+    /// Confidence, 0..1.
+    pub score: f64,
+    /// Why (the engine's `LinkEvidence`: references, similarity, sharedIdentifiers,
+    /// issuePathsTouched, sharedErrors, sharedTerms).
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+}
+
+/// `GET /api/repos/{repoId}/issues/{number}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueDetail {
+    /// Repository.
+    pub repo_id: i64,
+    /// Number.
+    pub issue_number: i32,
+    /// OPEN / CLOSED.
+    pub state: String,
+    /// Why it was closed.
+    pub state_reason: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Body, as the author wrote it (Markdown source; show it as text).
+    pub body: Option<String>,
+    /// Author.
+    pub author_login: Option<String>,
+    /// Label names.
+    pub labels: Vec<String>,
+    /// Web URL.
+    pub html_url: Option<String>,
+    /// Comment count.
+    pub comments: i32,
+    /// Opened.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Updated.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Closed.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// PENDING / ANALYSED / DEGRADED / FAILED, for the current text.
+    pub analysis_status: String,
+    /// Issues reporting the same problem, strongest first.
+    pub duplicates: Vec<IssueRelation>,
+    /// Issues worth a look, strongest first.
+    pub related: Vec<IssueRelation>,
+    /// PRs linked to it, explicit kinds first, then by score.
+    pub linked_prs: Vec<IssueLink>,
+}
+
+/// The scope assist's advisory verdict on a PR at its current head.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeVerdict {
+    /// IN_SCOPE, OUT_OF_SCOPE or UNCERTAIN.
+    pub verdict: String,
+    /// 0..1.
+    pub confidence: f64,
+    /// The engine's `ScopeReason`s: kind, direction (IN/OUT/UNCERTAIN/NEUTRAL), weight,
+    /// source, rule, matched, message.
+    #[schema(value_type = Vec<Object>)]
+    pub reasons: serde_json::Value,
+}
+
+/// An open PR on the scope page.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeItem {
+    /// Number.
+    pub pr_number: i32,
+    /// Title.
+    pub title: String,
+    /// Author.
+    pub author_login: Option<String>,
+    /// Head judged (the current one).
+    pub head_sha: String,
+    /// Updated on GitHub.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// IN_SCOPE, OUT_OF_SCOPE or UNCERTAIN.
+    pub verdict: String,
+    /// 0..1.
+    pub confidence: f64,
+    /// As in [`ScopeVerdict`].
+    #[schema(value_type = Vec<Object>)]
+    pub reasons: serde_json::Value,
+}
+
+/// The repository's vision document, as last fetched.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VisionDocument {
+    /// Path in the repository (`VISION_PATH`).
+    pub path: String,
+    /// Whether the repository has one (without it only path rules and policies judge).
+    pub present: bool,
+    /// When it was last fetched.
+    pub fetched_at: Option<DateTime<Utc>>,
+}
+
+/// Open PRs per verdict.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeCounts {
+    /// OUT_OF_SCOPE.
+    pub out_of_scope: i64,
+    /// UNCERTAIN.
+    pub uncertain: i64,
+    /// IN_SCOPE.
+    pub in_scope: i64,
+    /// No verdict at the current head yet.
+    pub not_judged: i64,
+}
+
+/// `GET /api/repos/{repoId}/scope`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopePage {
+    /// The vision document verdicts are judged by.
+    pub vision: VisionDocument,
+    /// Open PRs per verdict (all verdicts, whatever the filter).
+    pub counts: ScopeCounts,
+    /// OUT_OF_SCOPE first, then UNCERTAIN, then IN_SCOPE; most confident first within each.
+    pub items: Vec<ScopeItem>,
     /// Pass as `cursor` for the next page; null on the last.
     pub next_cursor: Option<String>,
 }

@@ -8,6 +8,7 @@ pub mod dto;
 pub mod error;
 pub mod feedback;
 mod health;
+pub mod issues;
 pub mod openapi;
 pub mod ops;
 mod params;
@@ -91,6 +92,9 @@ pub fn create_router(state: AppState) -> Router {
             "/repos/{repo_id}/prs/{number}/feedback",
             get(feedback::list),
         )
+        .route("/repos/{repo_id}/issues", get(issues::list))
+        .route("/repos/{repo_id}/issues/{number}", get(issues::detail))
+        .route("/repos/{repo_id}/scope", get(issues::scope))
         .route(
             "/repos/{repo_id}/feedback",
             post(feedback::create).layer(DefaultBodyLimit::max(feedback::FEEDBACK_BODY_LIMIT)),

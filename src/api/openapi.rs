@@ -5,12 +5,12 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{dto, feedback, health, ops, repos, sets};
+use super::{dto, feedback, health, issues, ops, repos, sets};
 
 /// The document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "clawtriage API", description = "Pull-request triage: scans, duplicate sets, evidence, feedback."),
+    info(title = "clawtriage API", description = "Pull-request triage: scans, duplicate sets, evidence, feedback; issues with their duplicates and linked PRs; the scope assist."),
     paths(
         health::health,
         ops::public_scan,
@@ -25,6 +25,9 @@ use super::{dto, feedback, health, ops, repos, sets};
         repos::pr_candidates,
         feedback::create,
         feedback::list,
+        issues::list,
+        issues::detail,
+        issues::scope,
     ),
     components(schemas(dto::ErrorBody, dto::ErrorDetail)),
     modifiers(&SecuritySchemes)

@@ -13,9 +13,10 @@ use super::dto::{
     QueueItem, QueuePage, Repo, RepoList, Size, TopSuggestion,
 };
 use super::error::ApiError;
+use super::issues::{link_dtos, scope_dto};
 use super::params::{self, QueryParams};
 use crate::storage::triage::{QueueCursor, QueueFilter};
-use crate::storage::{edges, prs, repos, sets, triage};
+use crate::storage::{edges, issue_analysis, prs, repos, sets, triage};
 
 /// Categories an edge can have, strongest first.
 pub const CATEGORIES: [&str; 4] = [
@@ -148,7 +149,7 @@ fn decode_queue_cursor(token: &str) -> Result<QueueCursor, ApiError> {
     })
 }
 
-/// A PR with its analysis state, size and channels.
+/// A PR with its analysis state, size, channels, linked issues and scope verdict.
 #[utoipa::path(get, path = "/api/repos/{repoId}/prs/{number}", tag = "dashboard",
     params(("repoId" = i64, Path), ("number" = i32, Path)), security((), ("dashboard_token" = [])),
     responses((status = 200, body = PrDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -175,6 +176,10 @@ pub async fn pr_detail(
                 category,
                 score,
             });
+    let issue_links = link_dtos(issue_analysis::links_for_pr(&state.services.db, pr.id).await?);
+    let scope = issue_analysis::scope_for_pr(&state.services.db, pr.id)
+        .await?
+        .map(scope_dto);
     Ok(Json(PrDetail {
         repo_id: repo.id,
         pr_number: pr.number,
@@ -210,6 +215,8 @@ pub async fn pr_detail(
         },
         duplicate_set_id,
         already_landed,
+        issue_links,
+        scope,
     }))
 }
 

@@ -12,6 +12,7 @@ pub mod edges;
 pub mod feedback;
 pub mod index;
 pub mod issue_analysis;
+pub mod issue_views;
 pub mod issues;
 pub mod prs;
 pub mod publications;
