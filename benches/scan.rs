@@ -4,7 +4,9 @@
 //! 20k PRs already indexed (`SCAN_BENCH_INDEXED`). Prints figures; asserts nothing.
 //!
 //! `cargo bench --bench scan` (release build). `SCAN_BENCH_PRS` changes the corpus size,
-//! `SCAN_BENCH_SKIP_INGEST=1` skips the 20k-PR ingest part.
+//! `SCAN_BENCH_SKIP_INGEST=1` skips the 20k-PR ingest part; then issue analysis with
+//! `SCAN_BENCH_ISSUES` (5,000) issues indexed (`SCAN_BENCH_SKIP_ISSUES=1` skips it,
+//! `SCAN_BENCH_ONLY_ISSUES=1` runs only it).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,9 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
+        if std::env::var("SCAN_BENCH_ONLY_ISSUES").is_ok() {
+            return issue_bench().await;
+        }
         let count: usize = std::env::var("SCAN_BENCH_PRS")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -45,6 +50,9 @@ fn main() -> anyhow::Result<()> {
         scan_bench(dir.path()).await?;
         if std::env::var("SCAN_BENCH_SKIP_INGEST").is_err() {
             ingest_bench(&corpus).await?;
+        }
+        if std::env::var("SCAN_BENCH_SKIP_ISSUES").is_err() {
+            issue_bench().await?;
         }
         Ok(())
     })
@@ -454,32 +462,34 @@ fn load_prs(corpus: &Path) -> anyhow::Result<Vec<CorpusPr>> {
     Ok(out)
 }
 
+/// `text` with its camelCase identifiers suffixed `V{k}`.
+fn rename_identifiers(text: &str, k: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let camel = word.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && word.chars().any(|c| c.is_ascii_uppercase());
+        out.push_str(word);
+        if camel {
+            out.push_str(&format!("V{k}"));
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Variant `k` of a PR: its camelCase identifiers and its directories renamed, so 20k
 /// PRs keep the corpus's shape without being copies of each other.
 fn variant(files: &[ChangedFile], k: usize) -> Vec<ChangedFile> {
-    let rename = |text: &str| -> String {
-        let mut out = String::with_capacity(text.len() + 16);
-        let mut word = String::new();
-        let flush = |word: &mut String, out: &mut String| {
-            let camel = word.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                && word.chars().any(|c| c.is_ascii_uppercase());
-            out.push_str(word);
-            if camel {
-                out.push_str(&format!("V{k}"));
-            }
-            word.clear();
-        };
-        for c in text.chars() {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                word.push(c);
-            } else {
-                flush(&mut word, &mut out);
-                out.push(c);
-            }
-        }
-        flush(&mut word, &mut out);
-        out
-    };
     files
         .iter()
         .map(|f| ChangedFile {
@@ -488,9 +498,95 @@ fn variant(files: &[ChangedFile], k: usize) -> Vec<ChangedFile> {
             status: f.status.clone(),
             additions: f.additions,
             deletions: f.deletions,
-            patch: f.patch.as_deref().map(rename),
+            patch: f.patch.as_deref().map(|p| rename_identifiers(p, k)),
         })
         .collect()
+}
+
+// ---- issue analysis with thousands of issues indexed -------------------------------
+
+/// Analyses `SCAN_BENCH_ISSUES` issues (variants of the checked-in corpus's) into a
+/// fresh database, then times single issues analysed on top of them.
+async fn issue_bench() -> anyhow::Result<()> {
+    const PROBES: usize = 100;
+    let total: usize = std::env::var("SCAN_BENCH_ISSUES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/acme/webapp/issues");
+    let mut base = Vec::new();
+    for entry in std::fs::read_dir(&dir)? {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(entry?.path())?)?;
+        base.push(doc["issue"].clone());
+    }
+    base.sort_by_key(|i| i["number"].as_i64());
+    let db = clawtriage::testing::fresh_db().await;
+    let engine = Engine::with_defaults()?;
+    let repo = repos::upsert(
+        &db,
+        &RepoUpsert {
+            github_id: 1,
+            owner: "acme".into(),
+            name: "webapp".into(),
+            default_branch: "main".into(),
+            html_url: None,
+        },
+    )
+    .await?;
+    let make = |n: usize| -> IssueUpsert {
+        let k = n / base.len();
+        let issue = &base[n % base.len()];
+        let text = |key: &str| issue[key].as_str().map(|t| rename_identifiers(t, k));
+        IssueUpsert {
+            github_id: i64::try_from(n).unwrap_or_default() + 5_000_000,
+            number: i32::try_from(n + 1).unwrap_or(i32::MAX),
+            state: "open".into(),
+            state_reason: None,
+            title: text("title").unwrap_or_default(),
+            body: text("body"),
+            author_login: Some("bench".into()),
+            labels: Vec::new(),
+            html_url: None,
+            comments: 0,
+            created_at: None,
+            updated_at: None,
+            closed_at: None,
+        }
+    };
+    let all: Vec<IssueUpsert> = (0..total).map(make).collect();
+    for chunk in all.chunks(1000) {
+        clawtriage::storage::issues::upsert_many(&db, repo.id, chunk).await?;
+    }
+    let started = Instant::now();
+    let analysed = clawtriage::scan::issues::analyse_pending(&db, &engine, repo.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let took = started.elapsed();
+    println!(
+        "issues: {analysed} analysed in {:.1} s ({:.0} issues/s, one at a time)",
+        took.as_secs_f64(),
+        analysed as f64 / took.as_secs_f64()
+    );
+    let mut times = Vec::with_capacity(PROBES);
+    for n in total..total + PROBES {
+        clawtriage::storage::issues::upsert_many(&db, repo.id, &[make(n)]).await?;
+        let started = Instant::now();
+        clawtriage::scan::issues::analyse_pending(&db, &engine, repo.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let duplicates: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM issue_edges WHERE category = 'DUPLICATE'")
+            .fetch_one(&db)
+            .await?;
+    println!(
+        "issue analysis with {total} indexed: {:.2} ms median, {:.2} ms p95 per new issue; {duplicates} DUPLICATE edges stored",
+        times[times.len() / 2],
+        times[times.len() * 95 / 100]
+    );
+    Ok(())
 }
 
 async fn ingest_bench(corpus: &Path) -> anyhow::Result<()> {
