@@ -84,8 +84,10 @@ impl IssueEngine {
             &pr.title,
             pr.body.as_deref(),
             &[],
-            &pr.symbols,
-            &pr.paths,
+            Some(crate::issue_fingerprint::PrCode {
+                identifiers: &pr.symbols,
+                paths: &pr.paths,
+            }),
         )
     }
 

@@ -251,26 +251,34 @@ pub(crate) fn build(ctx: &TextCtx, input: &IssueInput) -> IssueFingerprint {
         &input.title,
         input.body.as_deref(),
         &input.labels,
-        &[],
-        &[],
+        None,
     )
 }
 
-/// Shared by issues and PR texts: `identifiers` and `paths` are extra code names and
-/// paths known from elsewhere (a PR's changed symbols and files).
+/// A PR's code: changed symbols and paths, known from elsewhere than its text.
+pub(crate) struct PrCode<'a> {
+    pub identifiers: &'a [String],
+    pub paths: &'a [String],
+}
+
+/// Shared by issues (`code: None`: title phrases) and PR texts (`code`: symbols, whose
+/// sub-words are its phrases, and paths).
 pub(crate) fn build_parts(
     ctx: &TextCtx,
     number: u64,
     title: &str,
     body: Option<&str>,
     labels: &[String],
-    identifiers: &[String],
-    paths: &[String],
+    code: Option<PrCode<'_>>,
 ) -> IssueFingerprint {
     let mut acc = Acc::default();
     let mut truncated = false;
     let title_text = issue_text::truncate_chars(title, 1000);
-    title_phrases(ctx, &mut acc, title_text);
+    if code.is_none() {
+        // An issue's title names its subject; a PR's subject is its symbols (a PR title's
+        // n-grams would meet every issue sharing a bigram).
+        title_phrases(ctx, &mut acc, title_text);
+    }
     scan_line(
         ctx,
         &mut acc,
@@ -326,6 +334,7 @@ pub(crate) fn build_parts(
             acc.add(TermKind::Label, l, false);
         }
     }
+    let (identifiers, paths) = code.map_or((&[][..], &[][..]), |c| (c.identifiers, c.paths));
     for ident in identifiers {
         add_identifier(ctx, &mut acc, ident, false);
         let subs: Vec<String> = split_identifier(ident)

@@ -216,7 +216,6 @@ pub(crate) struct Weighted<'a> {
     pub idf: Vec<f64>,
     pub w: Vec<f64>,
     pub norm: f64,
-    pub mass: f64,
     pub title_norm: f64,
 }
 
@@ -256,7 +255,6 @@ pub(crate) fn weigh<'a>(
     Weighted {
         fp,
         norm: ws.iter().map(|x| x * x).sum::<f64>().sqrt(),
-        mass: ws.iter().sum(),
         idf,
         w: ws,
         title_norm,

@@ -11,6 +11,8 @@
 //! score    = c_cov · coverage + c_cos · cosine          (c_cov + c_cos = 1), ∈ [0, 1]
 //! ```
 //!
+//! Unshared PHRASE terms (a title's other n-grams, a symbol's spelling) are left out of
+//! the sums and norms: they are alternative names of one subject, not missing content.
 //! Coverage matters because a PR legitimately carries much more than the issue (helper
 //! symbols, tests, docs), which dilutes the cosine. A suggestion needs
 //! `score ≥ links.suggested_threshold` and at least one shared specific term (identifier,
@@ -48,6 +50,41 @@ pub struct PrLinkInput {
     /// one it fixes.
     #[serde(default)]
     pub added_paths: Vec<String>,
+}
+
+impl PrLinkInput {
+    /// From the PR as the engine sees it and its fingerprint: changed symbols and exports
+    /// (removed ones, `-name`, left out), changed and added paths.
+    pub fn from_pr(
+        pr: &crate::PrInput,
+        fingerprint: &crate::Fingerprint,
+        head_ref: Option<&str>,
+        repo: Option<&str>,
+    ) -> PrLinkInput {
+        let mut symbols: Vec<String> = fingerprint
+            .exports()
+            .iter()
+            .chain(fingerprint.symbols())
+            .filter(|s| !s.starts_with('-'))
+            .cloned()
+            .collect();
+        crate::setops::normalize(&mut symbols);
+        PrLinkInput {
+            number: pr.number,
+            title: pr.title.clone(),
+            body: pr.body.clone(),
+            head_ref: head_ref.map(str::to_owned),
+            repo: repo.map(str::to_owned),
+            symbols,
+            paths: pr.files.iter().map(|f| f.path.clone()).collect(),
+            added_paths: pr
+                .files
+                .iter()
+                .filter(|f| f.status == "added")
+                .map(|f| f.path.clone())
+                .collect(),
+        }
+    }
 }
 
 /// How a link was found, strongest first.
@@ -285,15 +322,7 @@ pub(crate) fn links_for_pr(
             .shared_terms
             .iter()
             .any(|t| t.kind.is_specific() || t.kind == TermKind::Phrase);
-        // A bug report about files this PR creates is not one it fixes.
-        let creates = issue.kind == IssueKind::Bug
-            && !ev.paths_touched.is_empty()
-            && ev.paths_touched.iter().all(|ip| {
-                pr.paths
-                    .iter()
-                    .filter(|p| path_matches(p, ip))
-                    .all(|p| pr.added_paths.contains(p))
-            });
+        let creates = issue.kind == IssueKind::Bug && creates_subject(pr, &ev);
         if issue.number != pr.number && specific && !creates && score >= l.suggested_threshold {
             let mut evidence = LinkEvidence {
                 similarity: Some(score),
@@ -319,6 +348,35 @@ pub(crate) fn links_for_pr(
             .then(a.issue.cmp(&b.issue))
     });
     links
+}
+
+/// Does the PR *create* what a bug report is about? A bug in code the PR adds is not one
+/// it fixes: some shared identifier is the name of a file the PR adds
+/// (`enrichInvoiceHistory` ~ `src/components/enrichInvoiceHistory.tsx`), or the issue's
+/// paths are only matched by added files — and no file the PR modifies is one the issue
+/// names.
+fn creates_subject(pr: &PrLinkInput, ev: &SimEvidence) -> bool {
+    let created: Vec<String> = pr
+        .added_paths
+        .iter()
+        .filter_map(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let stem = name.split('.').next().unwrap_or(name);
+            crate::issue_text::normalize_identifier(stem)
+        })
+        .collect();
+    let created_name = ev
+        .shared_terms
+        .iter()
+        .any(|t| t.kind == TermKind::Identifier && created.contains(&t.text));
+    let touched_by = |added: bool| {
+        ev.paths_touched.iter().any(|ip| {
+            pr.paths
+                .iter()
+                .any(|p| path_matches(p, ip) && pr.added_paths.contains(p) == added)
+        })
+    };
+    (created_name || touched_by(true)) && !touched_by(false)
 }
 
 /// Evidence parts computed by [`similarity`].
@@ -350,19 +408,39 @@ fn similarity(
 ) -> (f64, SimEvidence) {
     let wi = weigh(&rules.weights, issue, stats, true);
     let pairs = shared(wp.fp, issue);
+    // A title's n-grams (and a PR's symbol spellings) are alternative names of one
+    // subject: the ones the other side does not spell are not counted as missing.
+    let mut shared_p = vec![false; wp.w.len()];
+    let mut shared_i = vec![false; wi.w.len()];
     let mut dot = 0.0;
     let mut covered = 0.0;
     for &(i, j) in &pairs {
         dot += wp.w[i] * wi.w[j];
         covered += wi.w[j];
+        shared_p[i] = true;
+        shared_i[j] = true;
     }
-    let cosine = if wp.norm > 0.0 && wi.norm > 0.0 {
-        (dot / (wp.norm * wi.norm)).clamp(0.0, 1.0)
+    let counted = |w: &crate::issue_match::Weighted<'_>, shared: &[bool]| -> (f64, f64) {
+        let mut norm2 = 0.0;
+        let mut mass = 0.0;
+        for (k, t) in w.fp.terms.iter().enumerate() {
+            if t.kind == TermKind::Phrase && !shared[k] {
+                continue;
+            }
+            norm2 += w.w[k] * w.w[k];
+            mass += w.w[k];
+        }
+        (norm2.sqrt(), mass)
+    };
+    let (norm_p, _) = counted(wp, &shared_p);
+    let (norm_i, mass_i) = counted(&wi, &shared_i);
+    let cosine = if norm_p > 0.0 && norm_i > 0.0 {
+        (dot / (norm_p * norm_i)).clamp(0.0, 1.0)
     } else {
         0.0
     };
-    let coverage = if wi.mass > 0.0 {
-        (covered / wi.mass).clamp(0.0, 1.0)
+    let coverage = if mass_i > 0.0 {
+        (covered / mass_i).clamp(0.0, 1.0)
     } else {
         0.0
     };
@@ -407,7 +485,7 @@ fn path_matches(changed: &str, mentioned: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::issue_fingerprint::{IssueInput, build, build_parts, test_ctx};
+    use crate::issue_fingerprint::{IssueInput, PrCode, build, build_parts, test_ctx};
     use crate::issue_match::{CorpusStats, NoStats};
 
     fn pr(title: &str, body: &str, head: &str) -> PrLinkInput {
@@ -429,8 +507,10 @@ mod tests {
             &p.title,
             p.body.as_deref(),
             &[],
-            &p.symbols,
-            &p.paths,
+            Some(PrCode {
+                identifiers: &p.symbols,
+                paths: &p.paths,
+            }),
         );
         let c: Vec<&IssueFingerprint> = issues.iter().collect();
         links_for_pr(&rules, p, &pfp, &c, stats)
@@ -551,6 +631,103 @@ mod tests {
         let links = run(&q, &[issue], &stats);
         assert_eq!(kinds(&links), vec![(1001, LinkKind::Explicit)]);
         assert!(links[0].evidence.similarity.is_some());
+    }
+
+    #[test]
+    fn bugs_in_files_the_pr_adds_are_not_suggested() {
+        let (ctx, _) = test_ctx();
+        let bug = build(
+            &ctx,
+            &IssueInput {
+                number: 1001,
+                title: "refreshWebhookWindow crashes".into(),
+                body: Some(
+                    "RangeError: Invalid time value in src/jobs/refreshWebhookWindow.ts".into(),
+                ),
+                labels: vec!["bug".into()],
+            },
+        );
+        let mut p = pr(
+            "Add refresh webhook window",
+            "Adds `refreshWebhookWindow`.",
+            "x",
+        );
+        p.symbols = vec!["refreshWebhookWindow".into()];
+        p.paths = vec!["src/jobs/refreshWebhookWindow.ts".into()];
+        p.added_paths = p.paths.clone();
+        let mut stats = CorpusStats::new();
+        stats.add(&bug);
+        assert!(run(&p, &[bug.clone()], &stats).is_empty());
+        // The same PR modifying the file may fix it.
+        p.added_paths.clear();
+        let links = run(&p, &[bug], &stats);
+        assert_eq!(
+            kinds(&links),
+            vec![(1001, LinkKind::Suggested)],
+            "{links:#?}"
+        );
+    }
+
+    #[test]
+    fn title_phrases_meet_symbols() {
+        let (ctx, _) = test_ctx();
+        let issue = build(
+            &ctx,
+            &IssueInput {
+                number: 1050,
+                title: "cache: calculate cache limits".into(),
+                body: Some("Nothing can calculate cache limits yet.".into()),
+                labels: vec!["enhancement".into()],
+            },
+        );
+        let mut p = pr("Implement the thing", "Adds it.", "impl");
+        p.symbols = vec!["calculateCacheLimits".into()];
+        p.paths = vec!["src/components/calculateCacheLimits.tsx".into()];
+        let mut stats = CorpusStats::new();
+        stats.add(&issue);
+        let links = run(&p, &[issue], &stats);
+        assert_eq!(
+            kinds(&links),
+            vec![(1050, LinkKind::Suggested)],
+            "{links:#?}"
+        );
+        assert!(
+            links[0]
+                .evidence
+                .shared_terms
+                .iter()
+                .any(|t| t.kind == TermKind::Phrase)
+        );
+    }
+
+    #[test]
+    fn from_pr_collects_symbols_and_added_paths() {
+        let engine = crate::Engine::with_defaults().expect("pr engine");
+        let pr_input = crate::PrInput {
+            number: 3,
+            title: "Add x".into(),
+            body: None,
+            files: vec![
+                crate::FileInput {
+                    path: "src/a.ts".into(),
+                    status: "added".into(),
+                    additions: 1,
+                    patch: Some("@@ -0,0 +1 @@\n+export function fooBar() {}".into()),
+                    ..crate::FileInput::default()
+                },
+                crate::FileInput {
+                    path: "src/b.ts".into(),
+                    status: "modified".into(),
+                    ..crate::FileInput::default()
+                },
+            ],
+        };
+        let fp = engine.fingerprint(&pr_input);
+        let l = PrLinkInput::from_pr(&pr_input, &fp, Some("fix/9-x"), Some("acme/webapp"));
+        assert_eq!(l.paths, vec!["src/a.ts", "src/b.ts"]);
+        assert_eq!(l.added_paths, vec!["src/a.ts"]);
+        assert!(l.symbols.iter().any(|s| s == "fooBar"), "{:?}", l.symbols);
+        assert_eq!(l.head_ref.as_deref(), Some("fix/9-x"));
     }
 
     #[test]

@@ -417,7 +417,6 @@ pub fn run(dir: &Path) -> Result<Report, String> {
     r.compare_time = t1.elapsed();
 
     let mut truth_pairs: BTreeMap<(u64, u64), String> = BTreeMap::new();
-    let dump_pairs: Vec<(u64, u64)> = results.keys().copied().collect();
     let mut mates: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
     for c in truth
         .issue_clusters
@@ -433,63 +432,6 @@ pub fn run(dir: &Path) -> Result<Report, String> {
         }
     }
     r.dup_truth = truth_pairs.len();
-    if let Ok(path) = std::env::var("ISSUE_QUALITY_DUMP") {
-        let mut out = String::new();
-        let negs: BTreeSet<(u64, u64)> = truth
-            .issue_negatives
-            .iter()
-            .flat_map(|n| {
-                n.members
-                    .iter()
-                    .flat_map(|&a| n.members.iter().map(move |&b| pair(a, b)))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        for (a, b) in dump_pairs {
-            let (Some(&i), Some(&j)) = (idx_of.get(&a), idx_of.get(&b)) else {
-                continue;
-            };
-            let c = engine.compare_issues(&fps[i], &fps[j], &stats);
-            let (fa, fb) = (&fps[i], &fps[j]);
-            let errs = |f: &IssueFingerprint| f.errors().count();
-            let kinds = |k: clawtriage_triage::TermKind| {
-                c.evidence
-                    .shared_terms
-                    .iter()
-                    .filter(|t| t.kind == k)
-                    .map(|t| t.text.clone())
-                    .collect::<Vec<_>>()
-                    .join("|")
-            };
-            out.push_str(&format!(
-                "{a}\t{b}\t{}\t{}\t{:.3}\t{:.3}\t{:.3}\t{:.3}\t{:.3}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:?}\t{:?}\t{}\t{}\t{}\n",
-                u8::from(truth_pairs.contains_key(&(a, b))),
-                u8::from(negs.contains(&(a, b))),
-                c.score,
-                c.scores.terms.unwrap_or(0.0),
-                c.scores.title.unwrap_or(0.0),
-                c.scores.frames.unwrap_or(-1.0),
-                c.scores.specific_share,
-                c.category.as_str(),
-                c.evidence.shared_errors.len(),
-                errs(fa),
-                errs(fb),
-                fa.frames.len(),
-                fb.frames.len(),
-                c.evidence.shared_frames.len(),
-                fa.kind,
-                fb.kind,
-                kinds(clawtriage_triage::TermKind::Identifier),
-                kinds(clawtriage_triage::TermKind::Path),
-                kinds(clawtriage_triage::TermKind::Word),
-            ));
-        }
-        let _ = std::fs::write(&path, out);
-        let _ = std::fs::write(
-            format!("{path}.fps.json"),
-            serde_json::to_string(&fps).unwrap_or_default(),
-        );
-    }
     for (&(a, b), &(cat, score)) in &results {
         match cat {
             IssueCategory::Duplicate => {
