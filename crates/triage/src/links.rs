@@ -657,7 +657,7 @@ mod tests {
         p.added_paths = p.paths.clone();
         let mut stats = CorpusStats::new();
         stats.add(&bug);
-        assert!(run(&p, &[bug.clone()], &stats).is_empty());
+        assert!(run(&p, std::slice::from_ref(&bug), &stats).is_empty());
         // The same PR modifying the file may fix it.
         p.added_paths.clear();
         let links = run(&p, &[bug], &stats);

@@ -347,24 +347,13 @@ pub fn explain_pair(dir: &Path, a: u64, b: u64) -> Result<String, String> {
     };
     let (fa, fb) = (find(a)?, find(b)?);
     let c = engine.compare_issues(fa, fb, &stats);
-    let json = |v: &dyn erased::Json| v.json();
+    let json = |v: serde_json::Result<String>| v.unwrap_or_else(|e| e.to_string());
     Ok(format!(
         "{}\n#{a}: {}\n#{b}: {}",
-        json(&c),
-        json(fa),
-        json(fb)
+        json(serde_json::to_string_pretty(&c)),
+        json(serde_json::to_string_pretty(fa)),
+        json(serde_json::to_string_pretty(fb))
     ))
-}
-
-mod erased {
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            serde_json::to_string_pretty(self).unwrap_or_else(|e| e.to_string())
-        }
-    }
 }
 
 pub fn run(dir: &Path) -> Result<Report, String> {
@@ -450,7 +439,7 @@ pub fn run(dir: &Path) -> Result<Report, String> {
         let got = results.get(&(a, b));
         let name = got.map_or("NOT_RETRIEVED", |(c, _)| c.as_str());
         *r.truth_category.entry(name.to_string()).or_default() += 1;
-        if !got.is_some_and(|(c, _)| *c == IssueCategory::Duplicate) {
+        if got.is_none_or(|(c, _)| *c != IssueCategory::Duplicate) {
             let score = got.map_or(0.0, |x| x.1);
             r.dup_missed
                 .push(format!("{id}: #{a}–#{b} got {name} {score:.2}"));
