@@ -133,8 +133,6 @@ pub struct LinkEvidence {
     /// Strongest shared terms of every kind.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_terms: Vec<crate::issue_match::SharedTerm>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
 }
 
 /// One PR → issue link.
