@@ -15,9 +15,9 @@ use crate::scope::{ScopeAssessment, ScopeCtx, ScopeInput, Vision};
 pub const DEFAULT_ISSUE_RULES: &str = include_str!("../../../config/issue_rules.yaml");
 
 /// Bump when the stored `IssueFingerprint` layout or term extraction changes.
-pub const ISSUE_SIGNATURE_VERSION: &str = "issue-fp-1";
+pub const ISSUE_SIGNATURE_VERSION: &str = "issue-fp-2";
 /// Bump when issue scoring, link or scope logic changes.
-pub const ISSUE_ALGORITHM_VERSION: &str = "issue-1";
+pub const ISSUE_ALGORITHM_VERSION: &str = "issue-2";
 
 /// Versions stamped on every stored issue result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
