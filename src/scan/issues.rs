@@ -7,8 +7,6 @@
 //!
 //! All of it is assist-only: nothing here writes to GitHub.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use clawtriage_triage::{
     CorpusStats, IssueCategory, IssueFingerprint, IssueInput, PrLinkInput, ScopeInput, Vision,
@@ -140,8 +138,13 @@ pub async fn analyse_pending(
     let pending = store::pending(db, repo_id, engine.issues().versions())
         .await
         .map_err(JobFailure::transient)?;
+    // N of idf, counted once per batch (an issue analysed in it adds one).
+    let mut documents = store::document_count(db, repo_id)
+        .await
+        .map_err(JobFailure::transient)?;
     for issue in &pending {
-        analyse_issue(db, engine, repo_id, issue).await?;
+        analyse_issue(db, engine, repo_id, issue, documents).await?;
+        documents += 1;
     }
     Ok(pending.len())
 }
@@ -154,6 +157,7 @@ pub async fn analyse_issue(
     engine: &Engine,
     repo_id: i64,
     issue: &PendingIssue,
+    documents: u64,
 ) -> Result<(), JobFailure> {
     let ie = engine.issues();
     let fp = ie.fingerprint_issue(&IssueInput {
@@ -181,8 +185,15 @@ pub async fn analyse_issue(
     .map_err(JobFailure::transient)?;
     tx.commit().await.map_err(JobFailure::transient)?;
 
-    let (stats, candidates) =
-        retrieve(db, repo_id, Some(issue.id), &index_keys, &term_keys).await?;
+    let (stats, candidates) = retrieve(
+        db,
+        repo_id,
+        Some(issue.id),
+        &index_keys,
+        &term_keys,
+        documents,
+    )
+    .await?;
     let mut edges = Vec::new();
     for (other_id, other_state, other) in &candidates {
         // Two closed issues are nobody's triage work.
@@ -223,10 +234,8 @@ async fn retrieve(
     exclude: Option<i64>,
     index_keys: &[i64],
     term_keys: &[i64],
+    documents: u64,
 ) -> Result<(CorpusStats, Vec<(i64, String, IssueFingerprint)>), JobFailure> {
-    let (documents, _) = store::term_stats(db, repo_id, &[])
-        .await
-        .map_err(JobFailure::transient)?;
     let found = store::candidates(
         db,
         repo_id,
@@ -253,7 +262,7 @@ async fn retrieve(
     }
     keys.sort_unstable();
     keys.dedup();
-    let (documents, counts) = store::term_stats(db, repo_id, &keys)
+    let counts = store::document_frequencies(db, repo_id, &keys)
         .await
         .map_err(JobFailure::transient)?;
     Ok((CorpusStats::from_counts(documents, counts), candidates))
@@ -312,15 +321,8 @@ pub async fn relate_pr(
     store::put_text_inputs(db, inputs)
         .await
         .map_err(JobFailure::transient)?;
-    let vision = load_vision(db, engine, repo).await?;
-    relate(
-        db,
-        engine,
-        repo,
-        inputs,
-        vision.as_ref().map(|(v, h)| (v, h.as_str())),
-    )
-    .await
+    let context = RelateContext::load(db, engine, repo).await?;
+    relate(db, engine, repo, inputs, &context).await
 }
 
 /// Recomputes links and scope of every open PR with stored inputs; returns how many.
@@ -332,33 +334,39 @@ pub async fn relate_open_prs(
     let all = store::open_text_inputs(db, repo.id)
         .await
         .map_err(JobFailure::transient)?;
-    let vision = load_vision(db, engine, repo).await?;
+    let context = RelateContext::load(db, engine, repo).await?;
     for inputs in &all {
-        relate(
-            db,
-            engine,
-            repo,
-            inputs,
-            vision.as_ref().map(|(v, h)| (v, h.as_str())),
-        )
-        .await?;
+        relate(db, engine, repo, inputs, &context).await?;
     }
     Ok(all.len())
 }
 
-/// The repository's parsed vision document and its content hash, if it has one.
-async fn load_vision(
-    db: &PgPool,
-    engine: &Engine,
-    repo: &RepoRow,
-) -> Result<Option<(Arc<Vision>, String)>, JobFailure> {
-    let doc = documents::get(db, repo.id, engine.vision_path())
-        .await
-        .map_err(JobFailure::transient)?;
-    Ok(doc.map(|d| {
-        let hash = hex_sha256(&d.content);
-        (Arc::new(engine.issues().parse_vision(&d.content)), hash)
-    }))
+/// What relating a PR needs of its repository, read once per batch.
+struct RelateContext {
+    /// The parsed vision document and its content hash.
+    vision: Option<(Vision, String)>,
+    /// Analysed issues (the `N` of idf).
+    documents: u64,
+}
+
+impl RelateContext {
+    async fn load(db: &PgPool, engine: &Engine, repo: &RepoRow) -> Result<Self, JobFailure> {
+        let doc = documents::get(db, repo.id, engine.vision_path())
+            .await
+            .map_err(JobFailure::transient)?;
+        let documents = store::document_count(db, repo.id)
+            .await
+            .map_err(JobFailure::transient)?;
+        Ok(Self {
+            vision: doc.map(|d| {
+                (
+                    engine.issues().parse_vision(&d.content),
+                    hex_sha256(&d.content),
+                )
+            }),
+            documents,
+        })
+    }
 }
 
 async fn relate(
@@ -366,7 +374,7 @@ async fn relate(
     engine: &Engine,
     repo: &RepoRow,
     inputs: &PrTextInputs,
-    vision: Option<(&Arc<Vision>, &str)>,
+    context: &RelateContext,
 ) -> Result<(), JobFailure> {
     let ie = engine.issues();
     let (Ok(link_input), Ok(scope_input)) = (
@@ -383,6 +391,7 @@ async fn relate(
         None,
         &ie.index_keys(&pr_text),
         &ie.term_keys(&pr_text),
+        context.documents,
     )
     .await?;
     let refs: Vec<&IssueFingerprint> = candidates.iter().map(|(_, _, fp)| fp).collect();
@@ -411,7 +420,7 @@ async fn relate(
             evidence: serde_json::to_value(&link.evidence).map_err(JobFailure::permanent)?,
         });
     }
-    let assessment = ie.assess_scope(&scope_input, vision.map(|(v, _)| v.as_ref()));
+    let assessment = ie.assess_scope(&scope_input, context.vision.as_ref().map(|(v, _)| v));
     let mut tx = db.begin().await.map_err(JobFailure::transient)?;
     store::replace_links(&mut tx, inputs.pr_id, &rows)
         .await
@@ -424,7 +433,7 @@ async fn relate(
             verdict: assessment.verdict.as_str().to_owned(),
             confidence: assessment.confidence,
             reasons: serde_json::to_value(&assessment.reasons).map_err(JobFailure::permanent)?,
-            vision_hash: vision.map(|(_, h)| h.to_owned()),
+            vision_hash: context.vision.as_ref().map(|(_, h)| h.clone()),
         },
     )
     .await

@@ -180,19 +180,24 @@ pub async fn fingerprints(
     .await
 }
 
-/// Document frequencies of `keys` in `repo_id` and the number of analysed issues.
-pub async fn term_stats(
-    db: &sqlx::PgPool,
-    repo_id: i64,
-    keys: &[i64],
-) -> Result<(u64, Vec<(i64, u64)>), sqlx::Error> {
-    let documents: i64 = sqlx::query_scalar(
+/// How many issues of `repo_id` are analysed (the `N` of idf).
+pub async fn document_count(db: impl PgExecutor<'_>, repo_id: i64) -> Result<u64, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM issue_fingerprints f JOIN issues i ON i.id = f.issue_id
          WHERE i.repo_id = $1",
     )
     .bind(repo_id)
     .fetch_one(db)
     .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Document frequencies of `keys` in `repo_id`.
+pub async fn document_frequencies(
+    db: impl PgExecutor<'_>,
+    repo_id: i64,
+    keys: &[i64],
+) -> Result<Vec<(i64, u64)>, sqlx::Error> {
     let counts: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT key, count(*) FROM issue_terms WHERE repo_id = $1 AND key = ANY($2) GROUP BY key",
     )
@@ -200,13 +205,10 @@ pub async fn term_stats(
     .bind(keys)
     .fetch_all(db)
     .await?;
-    Ok((
-        u64::try_from(documents).unwrap_or(0),
-        counts
-            .into_iter()
-            .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
-            .collect(),
-    ))
+    Ok(counts
+        .into_iter()
+        .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// A scored issue pair to store, low id first.
