@@ -3,9 +3,12 @@ import { Empty, ErrorState, Loading } from "./components/States";
 import { useApi } from "./hooks";
 import { href, navigate, parseRoute, useLocation, type Route } from "./router";
 import type { Repo } from "./types";
+import { IssueView } from "./views/IssueView";
+import { IssuesView } from "./views/IssuesView";
 import { PrView } from "./views/PrView";
 import { QueueView } from "./views/QueueView";
 import { ScansView } from "./views/ScansView";
+import { ScopeView } from "./views/ScopeView";
 import { SetView } from "./views/SetView";
 import { SetsView } from "./views/SetsView";
 
@@ -49,6 +52,8 @@ export function App() {
         <nav aria-label="Views">
           <NavLink route={{ view: "sets", repoId }} current={route} label="Duplicate sets" />
           <NavLink route={{ view: "queue", repoId }} current={route} label="Triage queue" />
+          <NavLink route={{ view: "issues", repoId }} current={route} label="Issues" />
+          <NavLink route={{ view: "scope", repoId }} current={route} label="Scope" />
           <NavLink route={{ view: "scans" }} current={route} label="Scans" />
         </nav>
       </header>
@@ -66,7 +71,8 @@ export function App() {
 function NavLink({ route, current, label }: { route: Route; current: Route; label: string }) {
   const active =
     route.view === current.view ||
-    (route.view === "sets" && (current.view === "set" || current.view === "pr"));
+    (route.view === "sets" && (current.view === "set" || current.view === "pr")) ||
+    (route.view === "issues" && current.view === "issue");
   return (
     <a
       href={href(route)}
@@ -99,6 +105,8 @@ function Body({
       return <SetView key={`${route.repoId}-${route.setId}`} repoId={route.repoId} setId={route.setId} />;
     case "pr":
       return <PrView key={`${route.repoId}-${route.number}`} repoId={route.repoId} number={route.number} />;
+    case "issue":
+      return <IssueView key={`${route.repoId}-${route.number}`} repoId={route.repoId} number={route.number} />;
     case "notFound":
       return (
         <Empty title="Page not found">
@@ -109,6 +117,8 @@ function Body({
       );
     case "sets":
     case "queue":
+    case "issues":
+    case "scope":
       if (!reposLoaded) return <Loading label="Loading repositories…" />;
       if (repoId === null)
         return (
@@ -126,6 +136,15 @@ function Body({
             </p>
           </Empty>
         );
-      return route.view === "sets" ? <SetsView key={repoId} repoId={repoId} /> : <QueueView key={repoId} repoId={repoId} />;
+      switch (route.view) {
+        case "sets":
+          return <SetsView key={repoId} repoId={repoId} />;
+        case "queue":
+          return <QueueView key={repoId} repoId={repoId} />;
+        case "issues":
+          return <IssuesView key={repoId} repoId={repoId} />;
+        case "scope":
+          return <ScopeView key={repoId} repoId={repoId} />;
+      }
   }
 }

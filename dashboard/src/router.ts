@@ -9,6 +9,9 @@ export type Route =
   | { view: "pr"; repoId: number; number: number }
   | { view: "queue"; repoId: number | null }
   | { view: "scans" }
+  | { view: "issues"; repoId: number | null }
+  | { view: "issue"; repoId: number; number: number }
+  | { view: "scope"; repoId: number | null }
   | { view: "notFound"; path: string };
 
 export function parseRoute(pathname: string): Route {
@@ -17,10 +20,16 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 0) return { view: "sets", repoId: null };
   if (parts[0] === "scans" && parts.length === 1) return { view: "scans" };
   if (parts[0] === "queue" && parts.length === 1) return { view: "queue", repoId: null };
+  if (parts[0] === "issues" && parts.length === 1) return { view: "issues", repoId: null };
+  if (parts[0] === "scope" && parts.length === 1) return { view: "scope", repoId: null };
   if (parts[0] === "repos" && id(parts[1]) !== null) {
     const repoId = id(parts[1]) as number;
     if (parts.length === 2 || (parts.length === 3 && parts[2] === "sets")) return { view: "sets", repoId };
     if (parts.length === 3 && parts[2] === "queue") return { view: "queue", repoId };
+    if (parts.length === 3 && parts[2] === "issues") return { view: "issues", repoId };
+    if (parts.length === 3 && parts[2] === "scope") return { view: "scope", repoId };
+    if (parts.length === 4 && parts[2] === "issues" && id(parts[3]) !== null)
+      return { view: "issue", repoId, number: id(parts[3]) as number };
     if (parts.length === 4 && parts[2] === "sets" && id(parts[3]) !== null)
       return { view: "set", repoId, setId: id(parts[3]) as number };
     if (parts.length === 4 && parts[2] === "prs" && id(parts[3]) !== null)
@@ -41,6 +50,12 @@ export function href(route: Route): string {
       return route.repoId === null ? "/queue" : `/repos/${route.repoId}/queue`;
     case "scans":
       return "/scans";
+    case "issues":
+      return route.repoId === null ? "/issues" : `/repos/${route.repoId}/issues`;
+    case "issue":
+      return `/repos/${route.repoId}/issues/${route.number}`;
+    case "scope":
+      return route.repoId === null ? "/scope" : `/repos/${route.repoId}/scope`;
     case "notFound":
       return route.path;
   }

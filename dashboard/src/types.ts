@@ -114,6 +114,9 @@ export interface PrDetail {
   channels: { productionFiles: number; testFiles: number; docFiles: number; metaFiles: number };
   duplicateSetId: number | null;
   alreadyLanded: { prNumber: number; category: string; score: number } | null;
+  /** Older servers leave these out. */
+  issueLinks?: IssueLink[];
+  scope?: ScopeVerdict | null;
 }
 
 export interface Candidate {
@@ -195,4 +198,150 @@ export interface FeedbackRequest {
   decision: Decision;
   basePrNumber?: number;
   notes?: string;
+}
+
+// Issues (issue 10): the issue list, one issue, PR ↔ issue links and the scope assist.
+
+export type IssueCategory = "DUPLICATE" | "RELATED";
+export type LinkKind = "EXPLICIT" | "BRANCH" | "MENTIONED" | "SUGGESTED";
+export type Verdict = "IN_SCOPE" | "OUT_OF_SCOPE" | "UNCERTAIN";
+
+export interface IssueItem {
+  issueNumber: number;
+  title: string;
+  state: string;
+  stateReason: string | null;
+  labels: string[];
+  authorLogin: string | null;
+  createdAt: string | null;
+  htmlUrl: string | null;
+  analysisStatus: string;
+  duplicateCount: number;
+  duplicates: number[];
+  relatedCount: number;
+  linkedPrCount: number;
+}
+
+export interface IssuePage {
+  items: IssueItem[];
+  nextCursor: string | null;
+}
+
+/** The engine's TermKind. */
+export type TermKind = "ERROR" | "MESSAGE" | "FRAME" | "IDENTIFIER" | "PATH" | "LABEL" | "WORD";
+
+export interface SharedTerm {
+  kind: TermKind | string;
+  text: string;
+  weight: number;
+}
+
+export interface StackFrame {
+  function: string;
+  file: string;
+}
+
+/** The engine's IssueEvidence (a pair of issues). */
+export interface IssueEvidence {
+  sharedTerms?: SharedTerm[];
+  sharedErrors?: string[];
+  sharedFrames?: StackFrame[];
+  titleSimilarity?: number;
+  notes?: string[];
+  [key: string]: unknown;
+}
+
+/** The engine's IssueScores. */
+export interface IssueScores {
+  terms?: number | null;
+  title?: number | null;
+  frames?: number | null;
+  specificShare?: number;
+  sharedFacts?: number;
+  [key: string]: number | null | undefined;
+}
+
+export interface IssueRelation {
+  issueNumber: number;
+  title: string;
+  state: string;
+  category: IssueCategory | string;
+  score: number;
+  scores: IssueScores;
+  evidence: IssueEvidence;
+}
+
+/** The engine's LinkEvidence. */
+export interface LinkEvidence {
+  references?: string[];
+  similarity?: number;
+  sharedIdentifiers?: string[];
+  issuePathsTouched?: string[];
+  sharedErrors?: string[];
+  sharedTerms?: SharedTerm[];
+  [key: string]: unknown;
+}
+
+export interface IssueLink {
+  prNumber: number;
+  prTitle: string;
+  prState: string;
+  issueNumber: number;
+  issueTitle: string;
+  issueState: string;
+  kind: LinkKind | string;
+  score: number;
+  evidence: LinkEvidence;
+}
+
+export interface IssueDetail {
+  repoId: number;
+  issueNumber: number;
+  state: string;
+  stateReason: string | null;
+  title: string;
+  body: string | null;
+  authorLogin: string | null;
+  labels: string[];
+  htmlUrl: string | null;
+  comments: number;
+  createdAt: string | null;
+  updatedAt: string | null;
+  closedAt: string | null;
+  analysisStatus: string;
+  duplicates: IssueRelation[];
+  related: IssueRelation[];
+  linkedPrs: IssueLink[];
+}
+
+/** The engine's ScopeReason. */
+export interface ScopeReason {
+  kind: "PATH_RULE" | "VISION_KEYWORD" | "POLICY" | "EXPORTS_CHANGED" | "NO_VISION" | string;
+  direction: "IN" | "OUT" | "UNCERTAIN" | "NEUTRAL" | string;
+  weight: number;
+  source: string;
+  rule?: string | null;
+  matched?: string[];
+  message: string;
+}
+
+export interface ScopeVerdict {
+  verdict: Verdict | string;
+  confidence: number;
+  reasons: ScopeReason[];
+}
+
+export interface ScopeItem extends ScopeVerdict {
+  prNumber: number;
+  title: string;
+  authorLogin: string | null;
+  headSha: string;
+  updatedAt: string | null;
+}
+
+export interface ScopePage {
+  vision: { path: string; present: boolean; fetchedAt: string | null };
+  counts: { outOfScope: number; uncertain: number; inScope: number; notJudged: number };
+  items: ScopeItem[];
+  nextCursor: string | null;
 }

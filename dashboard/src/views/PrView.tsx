@@ -3,6 +3,8 @@ import { CategoryBadge, ScorePill, StateBadge } from "../components/Badges";
 import { EvidencePanel } from "../components/Evidence";
 import { FeedbackButtons, decisionText } from "../components/Feedback";
 import { Link } from "../components/Link";
+import { LinkedIssuesPanel } from "../components/LinkList";
+import { ScopePanel } from "../components/ScopePanel";
 import { ScoreBars } from "../components/ScoreBars";
 import { Empty, ErrorState, Loading } from "../components/States";
 import { age, categoryLabel, percent, shortSha } from "../format";
@@ -59,6 +61,10 @@ export function PrView({ repoId, number }: { repoId: number; number: number }) {
         {p.channels.productionFiles}, tests {p.channels.testFiles}, docs {p.channels.docFiles}, agent notes{" "}
         {p.channels.metaFiles}
       </p>
+      <div className="pr-panels">
+        <LinkedIssuesPanel repoId={repoId} links={p.issueLinks} />
+        <ScopePanel scope={p.scope} />
+      </div>
       {feedback.data && feedback.data.feedback.length > 0 && (
         <section aria-labelledby="pr-decisions">
           <h2 id="pr-decisions">Decisions</h2>
