@@ -276,36 +276,12 @@ pub fn text_inputs(
     repo_full_name: &str,
     fingerprint: &clawtriage_triage::Fingerprint,
 ) -> (PrLinkInput, ScopeInput) {
-    // Removed symbols (`-name`) are not what the PR is about.
-    let added = |s: &&String| !s.starts_with('-');
-    let mut symbols: Vec<String> = fingerprint
-        .exports()
-        .iter()
-        .chain(fingerprint.symbols())
-        .filter(added)
-        .cloned()
-        .collect();
-    symbols.sort();
-    symbols.dedup();
-    let link = PrLinkInput {
-        number: pr.number,
-        title: pr.title.clone(),
-        body: pr.body.clone(),
-        head_ref: head_ref.map(str::to_owned),
-        repo: Some(repo_full_name.to_owned()),
-        symbols,
-        paths: pr.files.iter().map(|f| f.path.clone()).collect(),
-        added_paths: pr
-            .files
-            .iter()
-            .filter(|f| f.status == "added")
-            .map(|f| f.path.clone())
-            .collect(),
-    };
+    let link = PrLinkInput::from_pr(pr, fingerprint, head_ref, Some(repo_full_name));
+    // Removed exports (`-name`) are not what the PR changes.
     let exports: Vec<String> = fingerprint
         .exports()
         .iter()
-        .filter(added)
+        .filter(|e| !e.starts_with('-'))
         .cloned()
         .collect();
     (link, ScopeInput::from_pr(pr, &exports))
