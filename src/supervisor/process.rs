@@ -107,11 +107,12 @@ impl ManagedChild {
             .id()
             .map(|id| Pid::from_raw(id as i32))
             .with_context(|| format!("{} exited before it could be watched", spec.name))?;
+        let mut forwarders = Vec::new();
         if let Some(stdout) = child.stdout.take() {
-            tokio::spawn(forward_output(spec.name, stdout));
+            forwarders.push(tokio::spawn(forward_output(spec.name, stdout)));
         }
         if let Some(stderr) = child.stderr.take() {
-            tokio::spawn(forward_output(spec.name, stderr));
+            forwarders.push(tokio::spawn(forward_output(spec.name, stderr)));
         }
         let (tx, exit) = watch::channel(None);
         let name = spec.name;
@@ -123,6 +124,11 @@ impl ManagedChild {
                     return;
                 }
             };
+            // The child's last lines (Postgres's "database system is shut down") are
+            // still in the pipe: log them before anyone acts on the exit. Bounded, in
+            // case a grandchild keeps the pipe open.
+            let drained = futures::future::join_all(forwarders);
+            let _ = tokio::time::timeout(OUTPUT_DRAIN, drained).await;
             tracing::info!(child = name, %status, "{name} exited");
             let _ = tx.send(Some(status));
         });
@@ -164,6 +170,9 @@ impl ManagedChild {
         (self.exited().await, false)
     }
 }
+
+/// How long an exited child's remaining output may take to reach the log.
+const OUTPUT_DRAIN: Duration = Duration::from_secs(1);
 
 /// Copies a child's output into our log, one event per line.
 async fn forward_output(name: &'static str, stream: impl AsyncRead + Unpin) {
