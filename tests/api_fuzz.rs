@@ -24,6 +24,9 @@ const TEMPLATES: &[&str] = &[
     "/api/repos/{id}/prs/{id}/candidates",
     "/api/repos/{id}/prs/{id}/feedback",
     "/api/repos/{id}/feedback",
+    "/api/repos/{id}/issues",
+    "/api/repos/{id}/issues/{id}",
+    "/api/repos/{id}/scope",
     "/webhooks/github",
     "/api/{id}",
 ];

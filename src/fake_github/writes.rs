@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::api::{PageQuery, forbidden_integration, installation_body, not_found, paged};
-use super::state::{RecordedIssueWrite, timestamp};
+use super::state::{RecordedIssueWrite, State as World, timestamp};
 
 /// `POST /repos/{owner}/{repo}/issues/{number}/labels` with `{"labels": [..]}`.
 pub async fn add_labels(
@@ -24,14 +24,8 @@ pub async fn add_labels(
         Err(refused) => return *refused,
     };
     let mut state = shared.lock();
-    if !state
-        .repo(&owner, &repo)
-        .is_some_and(|r| r.has_number(number))
-    {
-        return not_found();
-    }
-    if state.issue_writes_forbidden {
-        return forbidden_integration();
+    if let Some(refused) = refuse_write(&state, &owner, &repo, number) {
+        return refused;
     }
     let Some(names) = body["labels"].as_array() else {
         return super::api::unprocessable("labels must be an array of names");
@@ -64,14 +58,8 @@ pub async fn create_comment(
         Err(refused) => return *refused,
     };
     let mut state = shared.lock();
-    if !state
-        .repo(&owner, &repo)
-        .is_some_and(|r| r.has_number(number))
-    {
-        return not_found();
-    }
-    if state.issue_writes_forbidden {
-        return forbidden_integration();
+    if let Some(refused) = refuse_write(&state, &owner, &repo, number) {
+        return refused;
     }
     let Some(text) = body["body"].as_str() else {
         return super::api::unprocessable("body is required");
@@ -100,6 +88,18 @@ pub async fn create_comment(
         body: comment.clone(),
     });
     (StatusCode::CREATED, Json(comment)).into_response()
+}
+
+/// GitHub's answer to a write on a PR or issue it refuses: unknown number, or an app
+/// without the permission.
+fn refuse_write(state: &World, owner: &str, repo: &str, number: u64) -> Option<Response> {
+    if !state
+        .repo(owner, repo)
+        .is_some_and(|r| r.has_number(number))
+    {
+        return Some(not_found());
+    }
+    state.issue_writes_forbidden.then(forbidden_integration)
 }
 
 /// `GET /repos/{owner}/{repo}/issues/{number}/comments`: the comments posted here, oldest

@@ -68,9 +68,7 @@ impl Queues {
                 message: e.to_string(),
             })
     }
-}
 
-impl Queues {
     /// Enqueues an issue analysis. A second push with the same key is dropped by Redis.
     pub async fn push_issues(&self, job: AnalyseIssues) -> Result<(), EnqueueError> {
         let key = job.idempotency_key();
