@@ -126,11 +126,19 @@ async fn webhooks_drive_ingest_and_one_check_run_per_head() {
         .as_str()
         .expect("head")
         .to_owned();
-    let mate_runs: Vec<_> = github
-        .check_runs()
-        .into_iter()
-        .filter(|r| r.body["head_sha"] == mate_head.as_str())
-        .collect();
+    // The update follows the PR's own run: give it a moment.
+    let since = Instant::now();
+    let mate_runs = loop {
+        let runs: Vec<_> = github
+            .check_runs()
+            .into_iter()
+            .filter(|r| r.body["head_sha"] == mate_head.as_str())
+            .collect();
+        if runs.iter().any(|r| r.update) || since.elapsed() > Duration::from_secs(10) {
+            break runs;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(mate_runs.iter().filter(|r| !r.update).count(), 1);
     let refreshed = mate_runs.last().expect("mate run");
     assert!(refreshed.update, "{mate_runs:?}");
