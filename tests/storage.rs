@@ -737,3 +737,68 @@ async fn documents_are_stored_replaced_and_removed() {
         None
     );
 }
+
+#[tokio::test]
+async fn issue_term_frequencies_follow_re_analysis() {
+    use clawtriage::storage::issue_analysis::{self as store, NewIssueFingerprint};
+    let db = fresh_db().await;
+    let repo_id = repo(&db).await;
+    let stored = issues::upsert_many(&db, repo_id, &[issue(1, "a"), issue(2, "b")])
+        .await
+        .expect("issues");
+    let versions = clawtriage_triage::IssueVersions {
+        signature: "s".into(),
+        algorithm: "a".into(),
+        config: "c".into(),
+    };
+    let fingerprint = serde_json::json!({});
+    let store_keys = |issue_id: i64, keys: Vec<i64>| {
+        let (db, versions, fingerprint) = (db.clone(), versions.clone(), fingerprint.clone());
+        async move {
+            let mut tx = db.begin().await.expect("tx");
+            store::store_fingerprint(
+                &mut tx,
+                &NewIssueFingerprint {
+                    issue_id,
+                    repo_id,
+                    content_hash: "h",
+                    versions: &versions,
+                    fingerprint: &fingerprint,
+                    term_keys: &keys,
+                    index_keys: &keys,
+                },
+            )
+            .await
+            .expect("store");
+            tx.commit().await.expect("commit");
+        }
+    };
+    store_keys(stored[0].id, vec![10, 20, 30]).await;
+    store_keys(stored[1].id, vec![20, 30, 40]).await;
+    let df = |keys: Vec<i64>| {
+        let db = db.clone();
+        async move {
+            let mut counts = store::document_frequencies(&db, repo_id, &keys)
+                .await
+                .expect("df");
+            counts.sort_unstable();
+            counts
+        }
+    };
+    assert_eq!(
+        df(vec![10, 20, 30, 40]).await,
+        vec![(10, 1), (20, 2), (30, 2), (40, 1)]
+    );
+    // Issue 1's text changed: its old terms no longer count, its new ones do.
+    store_keys(stored[0].id, vec![30, 50]).await;
+    assert_eq!(
+        df(vec![10, 20, 30, 40, 50]).await,
+        vec![(20, 1), (30, 2), (40, 1), (50, 1)]
+    );
+    // Candidates: weighted by idf, never the issue itself.
+    let found = store::candidates(&db, repo_id, Some(stored[0].id), &[30, 50], 2, 100, 10)
+        .await
+        .expect("candidates");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, stored[1].id);
+}

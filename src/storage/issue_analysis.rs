@@ -86,32 +86,63 @@ pub async fn store_fingerprint(
     .bind(new.fingerprint)
     .execute(&mut *tx)
     .await?;
-    for (table, keys) in [
-        ("issue_terms", new.term_keys),
-        ("issue_index_keys", new.index_keys),
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE issue_id = $1"
-        )))
+    // Document frequencies follow the term rows; keys are applied in sorted order so
+    // concurrent analyses lock the shared counters in one order.
+    let mut old: Vec<i64> =
+        sqlx::query_scalar("DELETE FROM issue_terms WHERE issue_id = $1 RETURNING key")
+            .bind(new.issue_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    old.sort_unstable();
+    sqlx::query(
+        "UPDATE issue_term_df d SET df = greatest(d.df - 1, 0)
+         FROM (SELECT k FROM UNNEST($2::bigint[]) AS k ORDER BY k) o
+         WHERE d.repo_id = $1 AND d.key = o.k",
+    )
+    .bind(new.repo_id)
+    .bind(&old)
+    .execute(&mut *tx)
+    .await?;
+    let mut keys = new.term_keys.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    sqlx::query(
+        "INSERT INTO issue_term_df (repo_id, key, df)
+         SELECT $1, k, 1 FROM (SELECT k FROM UNNEST($2::bigint[]) AS k ORDER BY k) o
+         ON CONFLICT (repo_id, key) DO UPDATE SET df = issue_term_df.df + 1",
+    )
+    .bind(new.repo_id)
+    .bind(&keys)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO issue_terms (repo_id, key, issue_id)
+         SELECT $1, k, $2 FROM UNNEST($3::bigint[]) AS k ON CONFLICT DO NOTHING",
+    )
+    .bind(new.repo_id)
+    .bind(new.issue_id)
+    .bind(&keys)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM issue_index_keys WHERE issue_id = $1")
         .bind(new.issue_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO {table} (repo_id, key, issue_id)
-             SELECT $1, k, $2 FROM UNNEST($3::bigint[]) AS k ON CONFLICT DO NOTHING"
-        )))
-        .bind(new.repo_id)
-        .bind(new.issue_id)
-        .bind(keys)
-        .execute(&mut *tx)
-        .await?;
-    }
+    sqlx::query(
+        "INSERT INTO issue_index_keys (repo_id, key, issue_id)
+         SELECT $1, k, $2 FROM UNNEST($3::bigint[]) AS k ON CONFLICT DO NOTHING",
+    )
+    .bind(new.repo_id)
+    .bind(new.issue_id)
+    .bind(new.index_keys)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
 /// Issues sharing retrieval keys with `keys` (other than `exclude`), best first by the
-/// summed idf of the shared keys over `documents` issues, at most `limit`. Keys held by
-/// more than `max_postings` issues are ignored (too common, and costly to read).
+/// summed idf of the shared keys over `documents` issues, at most `limit`. Keys in more
+/// than `max_postings` issues are ignored (too common to discriminate, costly to read).
 pub async fn candidates(
     db: impl PgExecutor<'_>,
     repo_id: i64,
@@ -122,18 +153,11 @@ pub async fn candidates(
     limit: i64,
 ) -> Result<Vec<(i64, f64)>, sqlx::Error> {
     sqlx::query_as(
-        // Each key's postings are counted only up to the cap, as for PRs; the weight is
-        // the BM25 idf the engine scores with.
-        "WITH q AS (
-             SELECT k.key, (SELECT count(*) FROM (
-                               SELECT 1 FROM issue_index_keys p
-                               WHERE p.repo_id = $1 AND p.key = k.key
-                               LIMIT $5 + 1) capped) AS df
-             FROM unnest($3::bigint[]) AS k(key)
-         ),
-         useful AS (
-             SELECT key, ln(1.0 + (greatest($4::float8, df) - df + 0.5) / (df + 0.5)) AS w
-             FROM q WHERE df BETWEEN 1 AND $5
+        // The weight is the BM25 idf the engine scores with, from the kept frequencies.
+        "WITH useful AS (
+             SELECT d.key, ln(1.0 + (greatest($4::float8, d.df) - d.df + 0.5) / (d.df + 0.5)) AS w
+             FROM issue_term_df d
+             WHERE d.repo_id = $1 AND d.key = ANY($3) AND d.df BETWEEN 1 AND $5
          )
          SELECT i.issue_id, sum(u.w)::float8 AS weight
          FROM issue_index_keys i JOIN useful u ON u.key = i.key
@@ -198,8 +222,8 @@ pub async fn document_frequencies(
     repo_id: i64,
     keys: &[i64],
 ) -> Result<Vec<(i64, u64)>, sqlx::Error> {
-    let counts: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT key, count(*) FROM issue_terms WHERE repo_id = $1 AND key = ANY($2) GROUP BY key",
+    let counts: Vec<(i64, i32)> = sqlx::query_as(
+        "SELECT key, df FROM issue_term_df WHERE repo_id = $1 AND key = ANY($2) AND df > 0",
     )
     .bind(repo_id)
     .bind(keys)
