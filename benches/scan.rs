@@ -586,6 +586,60 @@ async fn issue_bench() -> anyhow::Result<()> {
         times[times.len() / 2],
         times[times.len() * 95 / 100]
     );
+
+    // Relating open PRs to the issues again (what a changed issue or vision costs): the
+    // checked-in corpus's PRs, analysed once, then related in one pass.
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/acme/webapp");
+    let prs_in = load_prs(&corpus)?;
+    let mut files = HashMap::new();
+    let mut pulls = Vec::new();
+    for (n, (title, body, f)) in prs_in.iter().enumerate() {
+        let number = i32::try_from(n + 1)?;
+        files.insert(number, f.clone());
+        pulls.push(PrUpsert {
+            github_id: i64::from(number) + 9_000_000,
+            number,
+            state: "open".into(),
+            draft: false,
+            title: title.clone(),
+            body: body.clone(),
+            author_login: Some("bench".into()),
+            html_url: None,
+            head_sha: format!("{number:040x}"),
+            head_ref: None,
+            base_ref: Some("main".into()),
+            base_sha: None,
+            created_at: None,
+            updated_at: None,
+            closed_at: None,
+            merged_at: None,
+        });
+    }
+    prs::upsert_many(&db, repo.id, &pulls).await?;
+    let source = MemorySource { files };
+    for pull in &pulls {
+        let job = IngestPr {
+            repo_id: repo.id,
+            pr_number: i64::from(pull.number),
+            pr_id: pull.github_id,
+            head_sha: pull.head_sha.clone(),
+        };
+        ingest::run(&db, &source, &engine, &job, true)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    let repo_row = repos::get(&db, repo.id).await?.context("repo")?;
+    let started = Instant::now();
+    let related = clawtriage::scan::issues::relate_open_prs(&db, &engine, &repo_row)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let took = started.elapsed();
+    println!(
+        "relating {related} open PRs to {} issues: {:.1} s ({:.1} ms per PR)",
+        total + PROBES,
+        took.as_secs_f64(),
+        took.as_secs_f64() * 1000.0 / related.max(1) as f64
+    );
     Ok(())
 }
 
