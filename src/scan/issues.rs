@@ -360,16 +360,22 @@ async fn relate(
         // Inputs of another layout: the PR's next analysis stores new ones.
         return Ok(());
     };
-    let pr_text = ie.fingerprint_pr_text(&link_input);
-    let (stats, candidates) = retrieve(
-        db,
-        repo.id,
-        None,
-        &ie.index_keys(&pr_text),
-        &ie.term_keys(&pr_text),
-        context.documents,
-    )
-    .await?;
+    // A repository without analysed issues (or with issues turned off) has nothing to
+    // suggest: only explicit references are looked up.
+    let (stats, candidates) = if context.documents == 0 {
+        (CorpusStats::new(), Vec::new())
+    } else {
+        let pr_text = ie.fingerprint_pr_text(&link_input);
+        retrieve(
+            db,
+            repo.id,
+            None,
+            &ie.index_keys(&pr_text),
+            &ie.term_keys(&pr_text),
+            context.documents,
+        )
+        .await?
+    };
     let refs: Vec<&IssueFingerprint> = candidates.iter().map(|(_, _, fp)| fp).collect();
     let links = ie.links_for_pr(&link_input, &refs, &stats);
     // Explicit references may name issues outside the candidates: look them up by number.
@@ -377,9 +383,13 @@ async fn relate(
         .iter()
         .filter_map(|l| i32::try_from(l.issue).ok())
         .collect();
-    let known = store::ids_by_number(db, repo.id, &numbers)
-        .await
-        .map_err(JobFailure::transient)?;
+    let known = if numbers.is_empty() {
+        Vec::new()
+    } else {
+        store::ids_by_number(db, repo.id, &numbers)
+            .await
+            .map_err(JobFailure::transient)?
+    };
     let mut rows = Vec::new();
     for link in &links {
         let Some(issue_id) = i32::try_from(link.issue)
