@@ -25,6 +25,8 @@ pub struct Analysed {
     pub degraded_reasons: Vec<String>,
     /// The fingerprint itself, for scoring without decoding it again.
     pub decoded: std::sync::Arc<Fingerprint>,
+    /// The PR as the engine saw it (for the issue links and scope inputs).
+    pub input: triage::PrInput,
 }
 
 /// A pair worth storing (anything but NOT_RELATED).
@@ -41,7 +43,7 @@ pub struct Scored {
 }
 
 /// A PR as the pure engine takes it.
-pub fn pr_input(
+fn pr_input(
     number: i32,
     title: &str,
     body: Option<&str>,
@@ -229,6 +231,7 @@ impl Engine {
             files,
             degraded_reasons,
             decoded: std::sync::Arc::new(fp),
+            input,
         }
     }
 

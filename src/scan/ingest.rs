@@ -128,12 +128,9 @@ pub async fn run(
     let edges = score_candidates(db, engine, repo.id, &pr, &analysed.keys).await?;
     // Links to issues and the scope verdict, from inputs kept for later recomputation.
     // Before the outcome: a failure here retries the whole (idempotent) ingest.
-    let head_ref = prs::head_ref(db, pr.id)
-        .await
-        .map_err(JobFailure::transient)?;
     let (link_input, scope_input) = super::issues::text_inputs(
-        &super::engine::pr_input(pr.number, &pr.title, pr.body.as_deref(), &files),
-        head_ref.as_deref(),
+        &analysed.input,
+        pr.head_ref.as_deref(),
         &format!("{}/{}", repo.owner, repo.name),
         &analysed.decoded,
     );

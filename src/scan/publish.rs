@@ -255,6 +255,7 @@ mod tests {
             author_login: None,
             html_url: None,
             head_sha: format!("{number:040}"),
+            head_ref: None,
             base_ref: None,
             base_sha: None,
             gh_created_at: created.map(|s| Utc.timestamp_opt(s, 0).single().expect("time")),

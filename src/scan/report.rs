@@ -231,6 +231,7 @@ mod tests {
             author_login: None,
             html_url: None,
             head_sha: "abc".into(),
+            head_ref: None,
             base_ref: None,
             base_sha: None,
             gh_created_at: None,

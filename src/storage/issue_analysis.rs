@@ -265,25 +265,30 @@ pub async fn replace_edges(
         .bind(issue_id)
         .execute(&mut *tx)
         .await?;
-    for e in edges {
-        sqlx::query(
-            "INSERT INTO issue_edges (repo_id, issue_low, issue_high, category, score, scores, evidence, config_version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (issue_low, issue_high) DO UPDATE SET category = EXCLUDED.category,
-                 score = EXCLUDED.score, scores = EXCLUDED.scores, evidence = EXCLUDED.evidence,
-                 config_version = EXCLUDED.config_version, updated_at = now()",
-        )
-        .bind(repo_id)
-        .bind(e.issue_low)
-        .bind(e.issue_high)
-        .bind(&e.category)
-        .bind(e.score)
-        .bind(&e.scores)
-        .bind(&e.evidence)
-        .bind(&e.config_version)
-        .execute(&mut *tx)
-        .await?;
+    // One statement for all of them (up to the candidate limit per issue).
+    macro_rules! column {
+        ($field:ident) => {
+            edges.iter().map(|e| e.$field.clone()).collect::<Vec<_>>()
+        };
     }
+    sqlx::query(
+        "INSERT INTO issue_edges (repo_id, issue_low, issue_high, category, score, scores, evidence, config_version)
+         SELECT $1, * FROM UNNEST($2::bigint[], $3::bigint[], $4::text[], $5::float8[], $6::jsonb[],
+                                  $7::jsonb[], $8::text[])
+         ON CONFLICT (issue_low, issue_high) DO UPDATE SET category = EXCLUDED.category,
+             score = EXCLUDED.score, scores = EXCLUDED.scores, evidence = EXCLUDED.evidence,
+             config_version = EXCLUDED.config_version, updated_at = now()",
+    )
+    .bind(repo_id)
+    .bind(column!(issue_low))
+    .bind(column!(issue_high))
+    .bind(column!(category))
+    .bind(column!(score))
+    .bind(column!(scores))
+    .bind(column!(evidence))
+    .bind(column!(config_version))
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -397,19 +402,23 @@ pub async fn replace_links(
         .bind(pr_id)
         .execute(&mut *tx)
         .await?;
-    for l in links {
-        sqlx::query(
-            "INSERT INTO pr_issue_links (pr_id, issue_id, kind, score, evidence) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (pr_id, issue_id) DO NOTHING",
-        )
-        .bind(pr_id)
-        .bind(l.issue_id)
-        .bind(&l.kind)
-        .bind(l.score)
-        .bind(&l.evidence)
-        .execute(&mut *tx)
-        .await?;
+    macro_rules! column {
+        ($field:ident) => {
+            links.iter().map(|l| l.$field.clone()).collect::<Vec<_>>()
+        };
     }
+    sqlx::query(
+        "INSERT INTO pr_issue_links (pr_id, issue_id, kind, score, evidence)
+         SELECT $1, * FROM UNNEST($2::bigint[], $3::text[], $4::float8[], $5::jsonb[])
+         ON CONFLICT (pr_id, issue_id) DO NOTHING",
+    )
+    .bind(pr_id)
+    .bind(column!(issue_id))
+    .bind(column!(kind))
+    .bind(column!(score))
+    .bind(column!(evidence))
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

@@ -155,6 +155,8 @@ pub struct PrRow {
     pub html_url: Option<String>,
     /// Current head.
     pub head_sha: String,
+    /// Head branch (`fix/123-foo` names issue 123).
+    pub head_ref: Option<String>,
     /// Base branch.
     pub base_ref: Option<String>,
     /// Base commit.
@@ -182,7 +184,7 @@ pub struct PrRow {
 }
 
 const PR_COLUMNS: &str = "id, repo_id, github_id, number, state, draft, title, body, author_login, html_url,
-    head_sha, base_ref, base_sha, gh_created_at, gh_updated_at, closed_at, merged_at, additions, deletions,
+    head_sha, head_ref, base_ref, base_sha, gh_created_at, gh_updated_at, closed_at, merged_at, additions, deletions,
     changed_files, analysis_status, analysis_error, analysed_head_sha";
 
 /// One PR by number.
@@ -208,15 +210,6 @@ pub async fn by_ids(db: impl PgExecutor<'_>, ids: &[i64]) -> Result<Vec<PrRow>, 
     .bind(ids)
     .fetch_all(db)
     .await
-}
-
-/// The head branch of a PR (`fix/123-foo` names issue 123).
-pub async fn head_ref(db: impl PgExecutor<'_>, pr_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT head_ref FROM pull_requests WHERE id = $1")
-        .bind(pr_id)
-        .fetch_optional(db)
-        .await
-        .map(Option::flatten)
 }
 
 /// Records the outcome of an analysis of `head_sha`, unless the PR has moved on to
